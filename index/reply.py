@@ -1,0 +1,156 @@
+"""The typed core: frozen records passed between the stages of 先例.
+
+Every stage speaks in these types: readers produce :class:`RawRecord`, the parser
+turns one into a :class:`Reply`, the chunker cuts a reply into :class:`Chunk`s.
+They serialise to plain JSON (``to_dict``/``from_dict``) — never pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["proposal_reply", "suggestion_reply", "message_reply", "other"]
+Stage = Literal["done", "planned"]
+KINDS: tuple[str, ...] = ("proposal_reply", "suggestion_reply", "message_reply", "other")
+GRADES: tuple[str, ...] = ("A", "B", "C")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from: a file relative to the corpus root, and a row for tables."""
+
+    path: str
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """What a reader yields before parsing.
+
+    For a file, ``text`` holds its whole text and ``fields`` is empty. For a table row,
+    ``fields`` maps canonical names (id, title, question, body, date, issuer) to the
+    cell values and ``text`` is the body.
+    """
+
+    source: Source
+    text: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or row that could not be read, and why (shown to the user, never silent)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of a reply: its heading (e.g. ``（一）明确产业发展定位``) and text."""
+
+    heading: str
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A cited policy: a 《title》 and its 文号 normalised to 〔〕 brackets, when given."""
+
+    title: str
+    doc_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One unit of what was done or will be done, with what it cites and quantifies."""
+
+    title: str
+    text: str
+    stage: Stage
+    policies: tuple[Policy, ...] = ()
+    amounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One government reply with the fields staff filter and read by."""
+
+    doc_id: str
+    kind: Kind
+    title: str
+    body: str
+    source: Source
+    question: str = ""
+    issuer: str | None = None
+    doc_number: str | None = None
+    signer: str | None = None
+    result_grade: str | None = None
+    session: str | None = None
+    proposal_number: str | None = None
+    proposer: str | None = None
+    proposal_title: str | None = None
+    co_handlers: tuple[str, ...] = ()
+    date: str | None = None
+    contact_unit: str | None = None
+    contact_person: str | None = None
+    contact_phone: str | None = None
+    cc: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    policies: tuple[Policy, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict; the keys are exactly the field names."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        """Inverse of :meth:`to_dict`."""
+        policy = lambda p: Policy(**p)  # noqa: E731
+        return cls(
+            **{
+                **data,
+                "source": Source(**data["source"]),
+                "co_handlers": tuple(data.get("co_handlers", ())),
+                "cc": tuple(data.get("cc", ())),
+                "sections": tuple(Section(**s) for s in data.get("sections", ())),
+                "policies": tuple(policy(p) for p in data.get("policies", ())),
+                "measures": tuple(
+                    Measure(
+                        **{
+                            **m,
+                            "policies": tuple(policy(p) for p in m.get("policies", ())),
+                            "amounts": tuple(m.get("amounts", ())),
+                        }
+                    )
+                    for m in data.get("measures", ())
+                ),
+            }
+        )
+
+    @property
+    def content_hash(self) -> str:
+        """md5 of the record's content, so unchanged replies are never re-embedded."""
+        blob = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return hashlib.md5(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a reply as it is indexed.
+
+    ``text`` is what gets embedded (titles prepended so it stands alone); ``passage``
+    is the reply's own words shown to the user; ``heading`` names the section it follows.
+    """
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    heading: str
+    passage: str
+    text: str

@@ -1,0 +1,1 @@
+"""Querying a 先例 index."""
