@@ -1,0 +1,241 @@
+"""The build pipeline: corpus → replies → passages → vectors + BM25 → a new generation.
+
+Incremental by content: a passage whose embedded text (and model) is unchanged reuses
+its vector from the live index, or from the partial work a killed build left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.chunk import chunk_reply
+from index.dense import HNSW_THRESHOLD, build_dense, write_dense
+from index.embed import Embedder
+from index.keyword import build_keyword, write_keyword
+from index.parse import parse_record
+from index.partial import PartialVectors
+from index.read import read_corpus
+from index.reply import Chunk, RawRecord, Reply, Skipped
+from index.segment import Segmenter, harvest_terms
+from index.versions import package_versions
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Settings that shape the index; recorded in the manifest."""
+
+    max_chars: int = 400
+    overlap: int = 40
+    batch_size: int = 16
+    hnsw_threshold: int = HNSW_THRESHOLD
+    column_map: Mapping[str, str] = field(default_factory=dict)
+    fresh: bool = False  # ignore the live index's vectors and embed everything again
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the CLI summary and the benchmarks."""
+
+    index_dir: str
+    replies: int
+    passages: int
+    embedded: int
+    reused: int
+    skipped: tuple[Skipped, ...]
+    seconds: float
+    embed_seconds: float
+    dense_index: str
+
+    @property
+    def passages_per_s(self) -> float:
+        """Embedding throughput of this build (new passages per second spent embedding)."""
+        return self.embedded / self.embed_seconds if self.embed_seconds > 0 else 0.0
+
+
+def build_index(
+    corpus: Sequence[Path],
+    index_dir: Path,
+    *,
+    embedder: Embedder,
+    options: BuildOptions | None = None,
+    segmenter_factory: Callable[[list[str]], Segmenter] | None = None,
+    progress: bool = False,
+) -> BuildReport:
+    """Build (or update) the index at ``index_dir`` from the files under ``corpus``.
+
+    The live index is replaced only once the new one is complete; a failure at any
+    point leaves it as it was.
+    """
+    opts = options or BuildOptions()
+    started = time.perf_counter()
+    replies, skipped = load_replies(corpus, column_map=opts.column_map, progress=progress)
+    if not replies:
+        raise ValueError(
+            f"No readable replies under {', '.join(map(str, corpus))} "
+            f"({len(skipped)} skipped). See corpus/README.md for the accepted formats."
+        )
+    chunks = [c for r in replies for c in chunk_reply(r, max_chars=opts.max_chars, overlap=opts.overlap)]
+    model = store.ModelInfo(embedder.name, embedder.fingerprint, embedder.dimension, embedder.precision)
+    embed_started = time.perf_counter()
+    vectors, embedded = embed_passages(chunks, index_dir, embedder, model, opts, progress)
+    embed_seconds = time.perf_counter() - embed_started
+    terms = harvest_terms(replies)
+    segmenter = (segmenter_factory or _default_segmenter)(terms)
+    paths = store.new_generation(index_dir)
+    try:
+        kind = _write_generation(paths, replies, chunks, vectors, terms, skipped, segmenter, opts)
+        manifest = _manifest(model, segmenter, kind, replies, chunks, skipped, opts, started)
+        store.commit_generation(index_dir, paths, manifest)
+    except BaseException:
+        store.discard_generation(paths)
+        raise
+    PartialVectors(index_dir, model.fingerprint).clear()
+    return BuildReport(
+        index_dir=str(index_dir),
+        replies=len(replies),
+        passages=len(chunks),
+        embedded=embedded,
+        reused=len(chunks) - embedded,
+        skipped=tuple(skipped),
+        seconds=time.perf_counter() - started,
+        embed_seconds=embed_seconds,
+        dense_index=kind,
+    )
+
+
+def load_replies(
+    corpus: Sequence[Path], *, column_map: Mapping[str, str] | None = None, progress: bool = False
+) -> tuple[list[Reply], list[Skipped]]:
+    """Read and parse every record under ``corpus``; doc ids are made unique."""
+    replies: list[Reply] = []
+    skipped: list[Skipped] = []
+    for item in read_corpus(list(corpus), column_map=column_map, progress=progress):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        try:
+            replies.append(parse_record(item))
+        except ValueError as exc:
+            skipped.append(Skipped(_where(item), f"could not be parsed: {exc}"))
+            logger.warning("skipped %s: could not be parsed: %s", _where(item), exc)
+    return _unique_ids(replies), skipped
+
+
+def embed_passages(
+    chunks: list[Chunk],
+    index_dir: Path,
+    embedder: Embedder,
+    model: store.ModelInfo,
+    opts: BuildOptions,
+    progress: bool,
+) -> tuple[np.ndarray, int]:
+    """Vectors for every chunk, embedding only texts no earlier build has embedded."""
+    known = {} if opts.fresh else previous_vectors(index_dir, model)
+    partial = PartialVectors(index_dir, model.fingerprint)
+    known.update(partial.load())
+    keys = [text_key(c.text) for c in chunks]
+    todo = sorted({k: c.text for k, c in zip(keys, chunks, strict=True) if k not in known}.items(),
+                  key=lambda kv: len(kv[1]))
+    logger.info("%d passages: %d to embed, %d reused", len(chunks), len(todo), len(chunks) - len(todo))
+    known.update(partial.embed(todo, embedder, batch_size=opts.batch_size, progress=progress))
+    if not chunks:
+        return np.zeros((0, embedder.dimension), dtype=np.float32), 0
+    return np.stack([known[k] for k in keys]).astype(np.float32), len(todo)
+
+
+def previous_vectors(index_dir: Path, model: store.ModelInfo) -> dict[str, np.ndarray]:
+    """Vectors of the live index keyed by passage text, when it was built by this model."""
+    try:
+        paths = store.live_generation(index_dir)
+        manifest = store.read_manifest(paths)
+        if manifest.model != model:
+            logger.info("live index was built by another model: embedding everything again")
+            return {}
+        _, chunks, vectors, _ = store.load_records(paths)
+    except store.IndexStoreError as exc:
+        logger.info("no reusable vectors in %s (%s)", index_dir, exc)
+        return {}
+    return {text_key(c.text): v for c, v in zip(chunks, vectors, strict=True)}
+
+
+def text_key(text: str) -> str:
+    """Content hash of a passage's embedded text."""
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def _write_generation(
+    paths: store.IndexPaths,
+    replies: list[Reply],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    terms: list[str],
+    skipped: list[Skipped],
+    segmenter: Segmenter,
+    opts: BuildOptions,
+) -> str:
+    store.write_payload(paths, replies, chunks, vectors, terms, skipped)
+    dense, kind = build_dense(vectors, threshold=opts.hnsw_threshold)
+    write_dense(dense, paths.file(store.DENSE))
+    keyword = build_keyword([segmenter.tokenize(c.text) for c in chunks])
+    write_keyword(keyword, paths.file(store.BM25_DIR))
+    return kind
+
+
+def _manifest(
+    model: store.ModelInfo,
+    segmenter: Segmenter,
+    kind: str,
+    replies: list[Reply],
+    chunks: list[Chunk],
+    skipped: list[Skipped],
+    opts: BuildOptions,
+    started: float,
+) -> store.Manifest:
+    kinds = Counter(r.kind for r in replies)
+    return store.Manifest(
+        format_version=store.FORMAT_VERSION,
+        model=model,
+        dictionary_hash=segmenter.dictionary_hash,
+        dense_index=kind,
+        counts={"replies": len(replies), "passages": len(chunks), "skipped": len(skipped),
+                **{f"kind.{k}": n for k, n in sorted(kinds.items())}},
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        build_seconds=round(time.perf_counter() - started, 3),
+        versions=package_versions(),
+        settings={"max_chars": opts.max_chars, "overlap": opts.overlap,
+                  "batch_size": opts.batch_size, "hnsw_threshold": opts.hnsw_threshold},
+    )
+
+
+def _default_segmenter(terms: list[str]) -> Segmenter:
+    return Segmenter(extra_terms=terms)
+
+
+def _unique_ids(replies: list[Reply]) -> list[Reply]:
+    """Two sources may use the same id (two tables numbered from 1): qualify the later ones."""
+    seen: set[str] = set()
+    unique: list[Reply] = []
+    for reply in replies:
+        if reply.doc_id in seen:
+            new_id = f"{reply.source.path}#{reply.doc_id}"
+            logger.warning("duplicate doc_id %s: renamed to %s", reply.doc_id, new_id)
+            reply = replace(reply, doc_id=new_id)
+        seen.add(reply.doc_id)
+        unique.append(reply)
+    return unique
+
+
+def _where(item: RawRecord) -> str:
+    row = f" row {item.source.row}" if item.source.row is not None else ""
+    return f"{item.source.path}{row}"
