@@ -45,7 +45,7 @@ def _build(args: argparse.Namespace) -> int:
     embedder = load_embedder(args.model, precision=args.precision)
     options = BuildOptions(max_chars=args.max_chars, batch_size=args.batch_size,
                            column_map=parse_column_map(args.columns) if args.columns else {},
-                           fresh=args.fresh)
+                           fresh=args.fresh, model_spec=str(args.model))
     report = build_index([Path(p) for p in args.corpus], Path(args.index), embedder=embedder,
                          options=options, progress=not args.quiet)
     _print_report(report, embedder.name, embedder.precision)

@@ -18,6 +18,7 @@ import numpy as np
 
 from index import store
 from index.chunk import chunk_reply
+from index.dedup import near_duplicate_groups
 from index.dense import HNSW_THRESHOLD, build_dense, write_dense
 from index.embed import Embedder
 from index.keyword import build_keyword, write_keyword
@@ -40,6 +41,7 @@ class BuildOptions:
     batch_size: int = 16
     hnsw_threshold: int = HNSW_THRESHOLD
     column_map: Mapping[str, str] = field(default_factory=dict)
+    model_spec: str = "default"  # what load_embedder was given; the searcher loads the same
     fresh: bool = False  # ignore the live index's vectors and embed everything again
 
 
@@ -184,7 +186,8 @@ def _write_generation(
     segmenter: Segmenter,
     opts: BuildOptions,
 ) -> str:
-    store.write_payload(paths, replies, chunks, vectors, terms, skipped)
+    duplicates = near_duplicate_groups(replies, chunks, vectors)
+    store.write_payload(paths, replies, chunks, vectors, terms, skipped, duplicates)
     dense, kind = build_dense(vectors, threshold=opts.hnsw_threshold)
     write_dense(dense, paths.file(store.DENSE))
     keyword = build_keyword([segmenter.tokenize(c.text) for c in chunks])
@@ -213,7 +216,7 @@ def _manifest(
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 3),
         versions=package_versions(),
-        settings={"max_chars": opts.max_chars, "overlap": opts.overlap,
+        settings={"model_spec": opts.model_spec, "max_chars": opts.max_chars, "overlap": opts.overlap,
                   "batch_size": opts.batch_size, "hnsw_threshold": opts.hnsw_threshold},
     )
 

@@ -35,3 +35,22 @@ def find_doc_numbers(text: str) -> list[str]:
     for m in DOC_NUMBER_RE.finditer(text):
         seen.setdefault(f"{m['prefix']}〔{m['year']}〕{int(m['num'])}号", None)
     return list(seen)
+
+
+def same_doc_number(found: str, wanted: str) -> bool:
+    """Whether two normalised 文号 name the same document.
+
+    The prefix pattern may swallow a verb before it (印发焦政〔2018〕7号), so a match on
+    the tail is accepted: ``印发焦政〔2018〕7号`` is ``焦政〔2018〕7号``.
+    """
+    return found.endswith(wanted) or wanted.endswith(found)
+
+
+def doc_number_spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` a 文号 from ``wanted`` appears, whatever its bracket style."""
+    spans = []
+    for m in DOC_NUMBER_RE.finditer(text):
+        found = f"{m['prefix']}〔{m['year']}〕{int(m['num'])}号"
+        if any(same_doc_number(found, w) for w in wanted):
+            spans.append((m.start(), m.end()))
+    return spans

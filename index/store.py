@@ -12,6 +12,7 @@ Layout::
         dense.faiss           FAISS index over vectors.npy (written by FAISS itself)
         bm25/                 bm25s index (.npy + JSON, no pickle)
         terms.txt             corpus-harvested segmenter terms, one per line
+        duplicates.json       groups of near-identical replies (doc ids), shown once
         skipped.jsonl         files and rows the build could not read, and why
 
 A build writes a whole new generation beside the live one and then replaces ``CURRENT``
@@ -47,7 +48,8 @@ DENSE = "dense.faiss"
 BM25_DIR = "bm25"
 TERMS = "terms.txt"
 SKIPPED = "skipped.jsonl"
-CHECKSUMMED = (REPLIES, PASSAGES, VECTORS, DENSE, TERMS)
+DUPLICATES = "duplicates.json"
+CHECKSUMMED = (REPLIES, PASSAGES, VECTORS, DENSE, TERMS, DUPLICATES)
 
 
 class IndexStoreError(Exception):
@@ -189,6 +191,7 @@ def write_payload(
     vectors: np.ndarray,
     terms: list[str],
     skipped: list[Skipped],
+    duplicates: list[list[str]],
 ) -> None:
     """Write the record files of a generation (FAISS and BM25 are written by their builders)."""
     write_jsonl(
@@ -198,6 +201,7 @@ def write_payload(
     np.save(paths.file(VECTORS), vectors.astype(np.float32), allow_pickle=False)
     paths.file(TERMS).write_text("".join(t + "\n" for t in terms), encoding="utf-8")
     write_jsonl(paths.file(SKIPPED), (asdict(s) for s in skipped))
+    paths.file(DUPLICATES).write_text(json.dumps(duplicates, ensure_ascii=False), encoding="utf-8")
 
 
 def commit_generation(index_dir: Path, paths: IndexPaths, manifest: Manifest) -> None:
@@ -288,6 +292,15 @@ def load_records(paths: IndexPaths) -> tuple[list[Reply], list[Chunk], np.ndarra
         )
     terms = paths.file(TERMS).read_text(encoding="utf-8").splitlines()
     return replies, chunks, vectors, terms
+
+
+def load_duplicates(paths: IndexPaths) -> list[list[str]]:
+    """Groups of near-identical replies recorded by the build."""
+    try:
+        groups = json.loads(paths.file(DUPLICATES).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise IndexCorrupt(f"{paths.file(DUPLICATES)} is unreadable ({exc}).") from exc
+    return [list(map(str, g)) for g in groups]
 
 
 def load_skipped(paths: IndexPaths) -> list[Skipped]:

@@ -1,0 +1,99 @@
+"""Turning what the user typed into what each retriever needs.
+
+A staff member types three words, a whole question, or pastes a 5,000-character
+proposal. Short queries go to both sides as they are; long ones give BM25 their most
+distinctive terms (tf·idf against the index) and the dense side their opening passages.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.docnum import find_doc_numbers
+from search.hit import QueryError
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 5_000  # beyond a long proposal: the rest is cut (and logged)
+MAX_TERMS = 32  # keyword terms kept from a long query
+DENSE_PIECE_CHARS = 400  # what the embedder sees per piece (its passages are this long)
+MAX_DENSE_PIECES = 4
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_TITLE = re.compile(r"《([^《》]{2,80})》")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A cleaned query and its parts for each retriever."""
+
+    text: str
+    terms: tuple[str, ...]
+    dense_texts: tuple[str, ...]
+    doc_numbers: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+def prepare_query(
+    raw: str,
+    tokenize: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+) -> PreparedQuery:
+    """Clean ``raw`` and split it for BM25, the dense side and exact 文号/《title》 matches."""
+    if not isinstance(raw, str):
+        raise QueryError(f"The query must be text, not {type(raw).__name__}.")
+    text = clean_query(raw)
+    if not text:
+        raise QueryError("The query is empty: type a question, some keywords or paste a message.")
+    tokens = tokenize(text)
+    return PreparedQuery(
+        text=text,
+        terms=tuple(key_terms(tokens, idf)),
+        dense_texts=tuple(dense_pieces(text)),
+        doc_numbers=tuple(find_doc_numbers(text)),
+        titles=tuple(dict.fromkeys(m[1].strip() for m in _TITLE.finditer(text))),
+    )
+
+
+def clean_query(raw: str) -> str:
+    """Drop control characters and markup, collapse whitespace, cut at MAX_QUERY_CHARS."""
+    if len(raw) > 4 * MAX_QUERY_CHARS:
+        raw = raw[: 4 * MAX_QUERY_CHARS]  # bound the work below on 100k-character input
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in raw)
+    text = _TAG.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        logger.info("query of %d characters cut to %d", len(text), MAX_QUERY_CHARS)
+        text = text[:MAX_QUERY_CHARS]
+    return text
+
+
+def key_terms(tokens: list[str], idf: Callable[[str], float]) -> list[str]:
+    """All distinct tokens of a short query; the MAX_TERMS most distinctive of a long one."""
+    counts = Counter(tokens)
+    if len(counts) <= MAX_TERMS:
+        return list(counts)
+    ranked = sorted(counts, key=lambda t: -counts[t] * idf(t))
+    return ranked[:MAX_TERMS]
+
+
+def dense_pieces(text: str) -> list[str]:
+    """The query itself when short; else its first few sentence-aligned pieces."""
+    if len(text) <= DENSE_PIECE_CHARS * 1.25:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        if len(current) + len(sentence) > DENSE_PIECE_CHARS and current:
+            pieces.append(current)
+            if len(pieces) == MAX_DENSE_PIECES:
+                return pieces
+            current = ""
+        current += sentence[: DENSE_PIECE_CHARS * 2]
+    return [*pieces, current][:MAX_DENSE_PIECES] if current else pieces
+
