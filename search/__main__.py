@@ -1,0 +1,115 @@
+"""Command line: ``python -m search [--index DIR] "QUERY"`` and ``python -m search eval``.
+
+Errors the user can fix (empty query, bad k, missing index) print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from index.store import IndexStoreError
+from search.eval import evaluate, read_queries
+from search.hit import MODES, Filters, QueryError, SearchHit
+from search.searcher import Searcher
+
+DEFAULT_INDEX = "data/index"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    evaluating = bool(argv) and argv[0] == "eval"
+    parser = _eval_parser() if evaluating else _search_parser()
+    args = parser.parse_args(argv[1:] if evaluating else argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _eval(args) if evaluating else _search(args)
+    except (QueryError, IndexStoreError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    if not query.strip():
+        raise QueryError("The query is empty: type a question, some keywords or paste a message.")
+    searcher = Searcher.load(Path(args.index), model=args.model)
+    filters = Filters(date_from=args.date_from, date_to=args.date_to, issuer=args.issuer,
+                      kinds=tuple(args.kind or ()), grades=tuple(args.grade or ()))
+    hits = searcher.search(query, k=args.k, mode=args.mode, filters=filters)
+    for hit in hits:
+        print(json.dumps(hit.to_dict(), ensure_ascii=False) if args.json else _describe(hit))
+    if not hits and not args.json:
+        print("no results", file=sys.stderr)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    queries = read_queries(Path(args.queries))
+    searcher = Searcher.load(Path(args.index), model=args.model)
+
+    def run(query: str) -> list[str]:
+        return [h.doc_id for h in searcher.search(query, k=args.k, mode=args.mode)]
+
+    print(json.dumps(evaluate(queries, run), ensure_ascii=False))
+    return 0
+
+
+def _describe(hit: SearchHit) -> str:
+    meta = " · ".join(x for x in (hit.issuer, hit.date, hit.doc_number,
+                                  f"办理结果 {hit.result_grade}" if hit.result_grade else None) if x)
+    lines = [f"{hit.rank}. [{hit.score:.3f}] {hit.title}  ({hit.doc_id})", f"   {meta}"]
+    if hit.duplicates:
+        lines.append(f"   另有 {len(hit.duplicates)} 条相同或近似答复")
+    for passage in hit.passages[:2]:
+        lines.append("   > " + _mark(passage.text, passage.highlights)[:160].replace("\n", " "))
+    for measure in hit.measures[:3]:
+        lines.append(f"   - [{'已落实' if measure.stage == 'done' else '计划'}] {measure.title}")
+    return "\n".join(lines)
+
+
+def _mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    for start, end in reversed(spans):
+        text = f"{text[:start]}【{text[start:end]}】{text[end:]}"
+    return text
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--mode", default="hybrid", choices=MODES)
+    parser.add_argument("--model", default=None, help="override the model recorded in the index")
+    parser.add_argument("-v", "--verbose", action="store_true")
+
+
+def _search_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m search",
+                                     description="Search a 先例 index (or: python -m search eval -h).")
+    _common(parser)
+    parser.add_argument("--json", action="store_true", help="one JSON object per hit")
+    parser.add_argument("--date-from", metavar="YYYY-MM-DD")
+    parser.add_argument("--date-to", metavar="YYYY-MM-DD")
+    parser.add_argument("--issuer")
+    parser.add_argument("--kind", action="append",
+                        choices=("proposal_reply", "suggestion_reply", "message_reply", "other"))
+    parser.add_argument("--grade", action="append", choices=("A", "B", "C"))
+    parser.add_argument("query", nargs="+", help="a question, keywords or a pasted message")
+    return parser
+
+
+def _eval_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m search eval",
+                                     description="Recall, MRR and nDCG over a query file.")
+    _common(parser)
+    parser.add_argument("--queries", required=True, metavar="FILE",
+                        help='JSON lines: {"qid": ..., "query": ..., "relevant_ids": [...]}')
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Retrieval metrics over a query file (JSON lines: qid, query, relevant_ids)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.hit import QueryError
+
+
+@dataclass(frozen=True)
+class LabelledQuery:
+    """One evaluation query and the doc ids that answer it."""
+
+    qid: str
+    query: str
+    relevant_ids: frozenset[str]
+
+
+def read_queries(path: Path) -> list[LabelledQuery]:
+    """Parse a query file; a malformed line is a :class:`QueryError` naming the line."""
+    if not path.is_file():
+        raise FileNotFoundError(f"Query file {path} does not exist.")
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            queries.append(LabelledQuery(str(row["qid"]), str(row["query"]),
+                                         frozenset(str(r) for r in row["relevant_ids"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise QueryError(f"{path} line {number}: expected JSON with qid, query and "
+                             f"relevant_ids ({exc}).") from exc
+    if not queries:
+        raise QueryError(f"{path} holds no queries.")
+    return queries
+
+
+def recall_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    """Share of the relevant ids found in the top ``k``."""
+    return len(relevant.intersection(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def mrr_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    """Reciprocal rank of the first relevant id in the top ``k`` (0 when none)."""
+    for rank, doc_id in enumerate(ranked[:k], start=1):
+        if doc_id in relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def ndcg_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    """Binary-relevance nDCG of the top ``k``."""
+    dcg = sum(1.0 / math.log2(r + 1) for r, d in enumerate(ranked[:k], start=1) if d in relevant)
+    ideal = sum(1.0 / math.log2(r + 1) for r in range(1, min(len(relevant), k) + 1))
+    return dcg / ideal if ideal else 0.0
+
+
+def evaluate(
+    queries: Iterable[LabelledQuery], run: Callable[[str], Sequence[str]]
+) -> dict[str, float | int]:
+    """Mean recall@1/5/10, MRR@10 and nDCG@10 of ``run`` (query → ranked doc ids)."""
+    totals = {"recall@1": 0.0, "recall@5": 0.0, "recall@10": 0.0, "mrr@10": 0.0, "ndcg@10": 0.0}
+    count = 0
+    for q in queries:
+        ranked = list(run(q.query))
+        totals["recall@1"] += recall_at(ranked, q.relevant_ids, 1)
+        totals["recall@5"] += recall_at(ranked, q.relevant_ids, 5)
+        totals["recall@10"] += recall_at(ranked, q.relevant_ids, 10)
+        totals["mrr@10"] += mrr_at(ranked, q.relevant_ids, 10)
+        totals["ndcg@10"] += ndcg_at(ranked, q.relevant_ids, 10)
+        count += 1
+    result: dict[str, float | int] = {n: round(v / max(count, 1), 4) for n, v in totals.items()}
+    result["queries"] = count
+    return result
