@@ -1,0 +1,353 @@
+"""Corpus files → raw records: one reader per format, encoding told from the bytes.
+
+A text-like file (.txt .md .docx .pdf .html .htm) becomes one :class:`RawRecord` holding its
+whole text; a table (.xlsx .csv .jsonl, see :mod:`index.read_tables`) becomes one per row.
+A file that cannot be read raises :class:`ReadError` from :func:`read_file`; :func:`read_corpus`
+turns that into a :class:`Skipped` with a warning, so one bad file never stops the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import charset_normalizer
+import docx
+from bs4 import BeautifulSoup, NavigableString
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml.etree import XMLSyntaxError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from tqdm import tqdm
+
+from index.read_tables import (
+    ReadError,
+    TableError,
+    check_column_map,
+    parse_column_map,
+    read_csv,
+    read_jsonl,
+    read_xlsx,
+)
+from index.reply import RawRecord, Skipped, Source
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "ReadError",
+    "TableError",
+    "decode_bytes",
+    "parse_column_map",
+    "read_corpus",
+    "read_file",
+]
+
+logger = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+DOCUMENT_SUFFIXES = frozenset({".docx", ".pdf", ".html", ".htm"})
+TABLE_SUFFIXES = frozenset({".xlsx", ".csv", ".jsonl"})
+SUPPORTED_SUFFIXES: frozenset[str] = TEXT_SUFFIXES | DOCUMENT_SUFFIXES | TABLE_SUFFIXES
+NO_TEXT_LAYER = "no text layer (scanned PDF?) — OCR it first"
+
+# A BOM is the strongest evidence there is; UTF-32's must be tried before UTF-16's (same start).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# What Chinese and English documents are made of (ASCII, Latin-1, punctuation, CJK, full-width);
+# text decoded with the wrong codec lands mostly outside these ranges.
+_UNCOMMON = re.compile(
+    "[^\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u27bf\u2e80-\u2fdf\u3000-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")  # \f kept: PDFs use it between pages
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_MAX_ODD_SHARE = 0.02
+_SPACES = re.compile(r"\s+")
+_DROP_TAGS = ("script", "style", "noscript", "template", "title")  # title: not shown on the page
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption dd div dl dt fieldset figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tr ul".split()
+)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a text file's bytes, telling the encoding from the bytes themselves.
+
+    Tries, in order: a byte-order mark; BOM-less UTF-16 (when NUL bytes or the text say so);
+    strict UTF-8; GB18030 (a superset of GBK/GB2312) when the result reads as Chinese; then
+    charset-normalizer. Returns ``(text with \\n newlines, encoding name)``; raises
+    :class:`ReadError` for empty, binary or undecodable data.
+    """
+    if not data.strip():
+        raise ReadError("empty file")
+    text, encoding = _decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReadError(f"no text: decoded as {encoding}, it holds only whitespace")
+    if len(_CONTROL.findall(text)) > 0.01 * len(text):
+        raise ReadError(f"binary data, not text (as {encoding} it is full of control characters)")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                msg = f"starts with a {encoding} byte-order mark but is not valid {encoding}"
+                raise ReadError(f"{msg} (truncated?); re-save it as UTF-8") from exc
+    if b"\x00" in data:
+        found = _utf16_without_bom(data)
+        if found is None:
+            raise ReadError("binary data, not text (it holds NUL bytes and is not UTF-16)")
+        return found
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass  # not UTF-8: the candidates below are tried next
+    for attempt in (_utf16_without_bom, _gb18030, _detected):
+        found = attempt(data)
+        if found is not None:
+            return found
+    raise ReadError(
+        "could not tell the text encoding (tried UTF-8, UTF-16, GB18030 and detection); "
+        "save the file as UTF-8"
+    )
+
+
+def _reads_well(text: str) -> bool:
+    return bool(text) and len(_UNCOMMON.findall(text)) <= _MAX_ODD_SHARE * len(text)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    if len(data) % 2:
+        return None
+    # ASCII in UTF-16-LE puts its NULs at odd offsets; try the byte order they point to first.
+    little_first = data[1::2].count(0) >= data[0::2].count(0)
+    for encoding in ("utf-16-le", "utf-16-be") if little_first else ("utf-16-be", "utf-16-le"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _reads_well(text):
+            return text, encoding
+    return None
+
+
+def _gb18030(data: bytes) -> tuple[str, str] | None:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return (text, "gb18030") if _reads_well(text) and _CJK.search(text) else None
+
+
+def _detected(data: bytes) -> tuple[str, str] | None:
+    best = charset_normalizer.from_bytes(data).best()
+    return None if best is None else (str(best), best.encoding)
+
+
+def _docx_text(data: bytes) -> str:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:
+        raise ReadError(
+            f"not a readable .docx ({type(exc).__name__}: {exc}); is it truncated, or an old "
+            ".doc renamed? Re-save it from Word as .docx"
+        ) from exc
+    return "\n".join(_docx_lines(document.iter_inner_content()))
+
+
+def _docx_lines(blocks: Iterator[Paragraph | Table]) -> Iterator[str]:
+    """Paragraphs in order; a table row as its cells' text joined by tabs."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
+            continue
+        # Merged cells repeat across the grid; keep each once. Hold the elements themselves:
+        # lxml proxies are recycled, so an id() could match a different, freed cell.
+        seen: set[object] = set()
+        for row in block.rows:
+            texts = []
+            for cell in row.cells:
+                if cell._tc not in seen:
+                    seen.add(cell._tc)
+                    texts.append("\n".join(_docx_lines(cell.iter_inner_content())))
+            yield "\t".join(text for text in texts if text.strip())
+
+
+def _pdf_text(data: bytes) -> str:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReadError("the PDF is password-protected; save an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise ReadError(
+            f"not a readable PDF ({type(exc).__name__}: {exc}); is it truncated? Export it again"
+        ) from exc
+    return "\n\n".join(page.strip("\n") for page in pages)
+
+
+def _html_text(data: bytes) -> str:
+    """Visible text, a line per block element; script, style and <title> dropped."""
+    soup = BeautifulSoup(decode_bytes(data)[0], "html.parser")
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    for string in soup.find_all(string=True):
+        # Comments, doctypes and CDATA are subclasses; get_text leaves them out anyway.
+        if type(string) is NavigableString and not string.find_parent(["pre", "textarea"]):
+            string.replace_with(_SPACES.sub(" ", string))
+    for tag in soup.find_all(True):
+        if tag.name == "br":
+            tag.replace_with("\n")
+        elif tag.name in ("td", "th"):
+            tag.append("\t")
+        elif tag.name in _BLOCK_TAGS:
+            tag.insert_before("\n")
+            tag.append("\n")
+    lines = (line.strip() for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+_DOCUMENT_READERS: dict[str, Callable[[bytes], str]] = {
+    ".docx": _docx_text,
+    ".pdf": _pdf_text,
+    ".html": _html_text,
+    ".htm": _html_text,
+}
+
+
+def read_file(
+    path: Path, *, root: Path | None = None, column_map: Mapping[str, str] | None = None
+) -> list[RawRecord | Skipped]:
+    """Read one corpus file into raw records (one per file, or one per table row).
+
+    ``source.path`` is ``path`` relative to ``root`` in posix form, or the file name when
+    ``root`` is None. ``column_map`` (canonical name → header) overrides the header synonyms
+    for tables. Raises :class:`ReadError` (message = the reason) for an unsupported, empty,
+    binary, undecodable or damaged file, and :class:`TableError` for a table without a
+    body/question column. A PDF without a text layer yields a :class:`Skipped`.
+    """
+    path = Path(path)
+    rel_path = _relative_name(path, root)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(
+            f"unsupported file type '{suffix or path.name}'; supported: "
+            f"{' '.join(sorted(SUPPORTED_SUFFIXES))} (convert .doc/.xls/.wps first)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read the file ({exc.strerror or exc})") from exc
+    if not data:
+        raise ReadError("empty file (0 bytes)")
+    if suffix in TABLE_SUFFIXES:
+        return _read_table(data, suffix, rel_path, column_map)
+    return _read_document(data, suffix, rel_path)
+
+
+def _read_document(data: bytes, suffix: str, rel_path: str) -> list[RawRecord | Skipped]:
+    if suffix in TEXT_SUFFIXES:
+        text, encoding = decode_bytes(data)
+        logger.debug("%s: decoded as %s", rel_path, encoding)
+    else:
+        text = _DOCUMENT_READERS[suffix](data)
+    if not text.strip():
+        if suffix == ".pdf":
+            return [Skipped(rel_path, NO_TEXT_LAYER)]
+        raise ReadError("the document holds no text (only images?)")
+    return [RawRecord(source=Source(rel_path), text=text)]
+
+
+def _read_table(
+    data: bytes, suffix: str, rel_path: str, column_map: Mapping[str, str] | None
+) -> list[RawRecord | Skipped]:
+    if column_map is not None:
+        check_column_map(column_map)
+    if suffix == ".xlsx":
+        return read_xlsx(data, rel_path, column_map)
+    text, encoding = decode_bytes(data)
+    logger.debug("%s: decoded as %s", rel_path, encoding)
+    reader = read_csv if suffix == ".csv" else read_jsonl
+    return reader(text, rel_path, column_map)
+
+
+def _relative_name(path: Path, root: Path | None) -> str:
+    if root is None:
+        return path.name
+    try:
+        return path.absolute().relative_to(Path(root).absolute()).as_posix()
+    except ValueError as exc:
+        raise ValueError(f"{path} is not inside the corpus root {root}") from exc
+
+
+def read_corpus(
+    paths: Sequence[Path],
+    *,
+    column_map: Mapping[str, str] | None = None,
+    progress: bool = False,
+) -> Iterator[RawRecord | Skipped]:
+    """Read files and folders (walked recursively, sorted) into raw records, lazily.
+
+    A folder is the root its files' ``source.path`` is relative to; a file's root is its
+    parent. Hidden entries, Office lock files (``~$…``) and unsupported suffixes inside a folder
+    are ignored (debug log). A :class:`ReadError` becomes a :class:`Skipped` with a warning;
+    :class:`TableError` propagates. Raises FileNotFoundError at once for a missing path.
+    """
+    if column_map is not None:
+        check_column_map(column_map)
+    files = [pair for path in paths for pair in _corpus_files(Path(path))]
+    return _read_all(files, column_map, progress)
+
+
+def _read_all(
+    files: list[tuple[Path, Path]], column_map: Mapping[str, str] | None, progress: bool
+) -> Iterator[RawRecord | Skipped]:
+    for path, root in tqdm(files, desc="reading", unit="file", disable=not progress):
+        try:
+            items = read_file(path, root=root, column_map=column_map)
+        except ReadError as exc:
+            rel_path = _relative_name(path, root)
+            logger.warning("skipped %s: %s", rel_path, exc)
+            yield Skipped(rel_path, str(exc))
+            continue
+        yield from items
+
+
+def _corpus_files(path: Path) -> list[tuple[Path, Path]]:
+    """(file, root) pairs under ``path``, sorted by their path relative to the root."""
+    if not path.exists():
+        raise FileNotFoundError(f"corpus path not found: {path} (check the spelling)")
+    if not path.is_dir():
+        return [(path, path.parent)]
+    found: list[tuple[Path, Path]] = []
+    for folder, dirnames, filenames in os.walk(path):
+        dirnames[:] = [name for name in dirnames if not _ignored_name(name)]
+        for name in filenames:
+            file = Path(folder, name)
+            if _ignored_name(name) or file.suffix.lower() not in SUPPORTED_SUFFIXES:
+                logger.debug("ignored %s: hidden, a lock file or an unsupported type", file)
+            else:
+                found.append((file, path))
+    return sorted(found, key=lambda pair: pair[0].relative_to(path).as_posix())
+
+
+def _ignored_name(name: str) -> bool:
+    return name.startswith((".", "~$"))
