@@ -10,7 +10,6 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from index import store
@@ -25,8 +24,10 @@ from index.summary import describe_reply
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.func(args))
     except (FileNotFoundError, ReadError, TableError, ValueError) as exc:
@@ -36,28 +37,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: the previous index is unchanged; run the build again to resume.",
-              file=sys.stderr)
+        print(
+            "interrupted: the previous index is unchanged; run the build again to resume.",
+            file=sys.stderr,
+        )
         return 130
 
 
 def _build(args: argparse.Namespace) -> int:
     embedder = load_embedder(args.model, precision=args.precision)
-    options = BuildOptions(max_chars=args.max_chars, batch_size=args.batch_size,
-                           column_map=parse_column_map(args.columns) if args.columns else {},
-                           fresh=args.fresh, model_spec=str(args.model))
-    report = build_index([Path(p) for p in args.corpus], Path(args.index), embedder=embedder,
-                         options=options, progress=not args.quiet)
+    options = BuildOptions(
+        max_chars=args.max_chars,
+        batch_size=args.batch_size,
+        column_map=parse_column_map(args.columns) if args.columns else {},
+        fresh=args.fresh,
+        model_spec=str(args.model),
+    )
+    report = build_index(
+        [Path(p) for p in args.corpus],
+        Path(args.index),
+        embedder=embedder,
+        options=options,
+        progress=not args.quiet,
+    )
     _print_report(report, embedder.name, embedder.precision)
     return 0
 
 
 def _print_report(report: BuildReport, model: str, precision: str) -> None:
     print(f"index: {report.index_dir}  (model {model}, {precision}, {report.dense_index})")
-    print(f"replies: {report.replies}  passages: {report.passages}  "
-          f"embedded: {report.embedded}  reused: {report.reused}")
-    print(f"time: {report.seconds:.1f} s  (embedding {report.embed_seconds:.1f} s, "
-          f"{report.passages_per_s:.1f} passages/s)")
+    print(
+        f"replies: {report.replies}  passages: {report.passages}  "
+        f"embedded: {report.embedded}  reused: {report.reused}"
+    )
+    print(
+        f"time: {report.seconds:.1f} s  (embedding {report.embed_seconds:.1f} s, "
+        f"{report.passages_per_s:.1f} passages/s)"
+    )
     if report.skipped:
         print(f"skipped {len(report.skipped)}:")
         for item in report.skipped:
@@ -93,17 +109,29 @@ def _show(reply: Reply, *, as_json: bool) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m index", description="Build and inspect a 先例 index.")
+    parser = argparse.ArgumentParser(
+        prog="python -m index", description="Build and inspect a 先例 index."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     build = sub.add_parser("build", help="build or update an index from corpus files")
-    build.add_argument("--corpus", nargs="+", required=True, metavar="PATH",
-                       help="files or folders (.txt .md .docx .pdf .html .xlsx .csv .jsonl)")
+    build.add_argument(
+        "--corpus",
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="files or folders (.txt .md .docx .pdf .html .xlsx .csv .jsonl)",
+    )
     build.add_argument("--index", required=True, metavar="DIR", help="index directory")
-    build.add_argument("--model", default=DEFAULT_MODEL,
-                       help="sentence-transformers model folder or name (default: bundled e5-small)")
+    build.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help="sentence-transformers model folder or name (default: bundled e5-small)",
+    )
     build.add_argument("--precision", default="auto", choices=("auto", "float32", "bfloat16"))
-    build.add_argument("--columns", metavar="SPEC", help="table columns, e.g. body=答复内容,title=主题")
+    build.add_argument(
+        "--columns", metavar="SPEC", help="table columns, e.g. body=答复内容,title=主题"
+    )
     build.add_argument("--max-chars", type=int, default=400, help="longest passage (characters)")
     build.add_argument("--batch-size", type=int, default=16)
     build.add_argument("--fresh", action="store_true", help="re-embed everything")

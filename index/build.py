@@ -87,8 +87,12 @@ def build_index(
             f"No readable replies under {', '.join(map(str, corpus))} "
             f"({len(skipped)} skipped). See corpus/README.md for the accepted formats."
         )
-    chunks = [c for r in replies for c in chunk_reply(r, max_chars=opts.max_chars, overlap=opts.overlap)]
-    model = store.ModelInfo(embedder.name, embedder.fingerprint, embedder.dimension, embedder.precision)
+    chunks = [
+        c for r in replies for c in chunk_reply(r, max_chars=opts.max_chars, overlap=opts.overlap)
+    ]
+    model = store.ModelInfo(
+        embedder.name, embedder.fingerprint, embedder.dimension, embedder.precision
+    )
     embed_started = time.perf_counter()
     vectors, embedded = embed_passages(chunks, index_dir, embedder, model, opts, progress)
     embed_seconds = time.perf_counter() - embed_started
@@ -147,9 +151,13 @@ def embed_passages(
     partial = PartialVectors(index_dir, model.fingerprint)
     known.update(partial.load())
     keys = [text_key(c.text) for c in chunks]
-    todo = sorted({k: c.text for k, c in zip(keys, chunks, strict=True) if k not in known}.items(),
-                  key=lambda kv: len(kv[1]))
-    logger.info("%d passages: %d to embed, %d reused", len(chunks), len(todo), len(chunks) - len(todo))
+    todo = sorted(
+        {k: c.text for k, c in zip(keys, chunks, strict=True) if k not in known}.items(),
+        key=lambda kv: len(kv[1]),
+    )
+    logger.info(
+        "%d passages: %d to embed, %d reused", len(chunks), len(todo), len(chunks) - len(todo)
+    )
     known.update(partial.embed(todo, embedder, batch_size=opts.batch_size, progress=progress))
     if not chunks:
         return np.zeros((0, embedder.dimension), dtype=np.float32), 0
@@ -211,13 +219,22 @@ def _manifest(
         model=model,
         dictionary_hash=segmenter.dictionary_hash,
         dense_index=kind,
-        counts={"replies": len(replies), "passages": len(chunks), "skipped": len(skipped),
-                **{f"kind.{k}": n for k, n in sorted(kinds.items())}},
+        counts={
+            "replies": len(replies),
+            "passages": len(chunks),
+            "skipped": len(skipped),
+            **{f"kind.{k}": n for k, n in sorted(kinds.items())},
+        },
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 3),
         versions=package_versions(),
-        settings={"model_spec": opts.model_spec, "max_chars": opts.max_chars, "overlap": opts.overlap,
-                  "batch_size": opts.batch_size, "hnsw_threshold": opts.hnsw_threshold},
+        settings={
+            "model_spec": opts.model_spec,
+            "max_chars": opts.max_chars,
+            "overlap": opts.overlap,
+            "batch_size": opts.batch_size,
+            "hnsw_threshold": opts.hnsw_threshold,
+        },
     )
 
 

@@ -39,7 +39,10 @@ def near_duplicate_groups(
             if j <= i or sim < MIN_COSINE:
                 continue
             a, b = doc_ids[i], doc_ids[int(j)]
-            if jaccard(_shingles(a, bodies, shingles), _shingles(b, bodies, shingles)) >= MIN_JACCARD:
+            if (
+                jaccard(_shingles(a, bodies, shingles), _shingles(b, bodies, shingles))
+                >= MIN_JACCARD
+            ):
                 _union(parent, i, int(j))
     return _groups(parent, doc_ids)
 

@@ -24,9 +24,7 @@ def normalize_doc_number(text: str) -> str:
     >>> normalize_doc_number("焦政[2018]7号")
     '焦政〔2018〕7号'
     """
-    return DOC_NUMBER_RE.sub(
-        lambda m: f"{m['prefix']}〔{m['year']}〕{int(m['num'])}号", text
-    )
+    return DOC_NUMBER_RE.sub(lambda m: f"{m['prefix']}〔{m['year']}〕{int(m['num'])}号", text)
 
 
 def find_doc_numbers(text: str) -> list[str]:

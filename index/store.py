@@ -116,9 +116,7 @@ class IndexPaths:
     def is_valid(self) -> bool:
         """True when every required file is present."""
         required = (MANIFEST, *CHECKSUMMED)
-        return all((self.root / n).is_file() for n in required) and (
-            self.root / BM25_DIR
-        ).is_dir()
+        return all((self.root / n).is_file() for n in required) and (self.root / BM25_DIR).is_dir()
 
     def missing(self) -> list[str]:
         """Names of the required files that are absent."""

@@ -5,18 +5,29 @@ from __future__ import annotations
 from index.reply import Measure, Reply
 
 _FIELDS = (
-    ("文号", "doc_number"), ("类型", "kind"), ("标题", "title"), ("答复单位", "issuer"),
-    ("签发人", "signer"), ("办理结果", "result_grade"), ("会议", "session"),
-    ("提案/建议号", "proposal_number"), ("提出人", "proposer"), ("提案/建议标题", "proposal_title"),
-    ("日期", "date"), ("联系单位", "contact_unit"), ("联系人", "contact_person"),
+    ("文号", "doc_number"),
+    ("类型", "kind"),
+    ("标题", "title"),
+    ("答复单位", "issuer"),
+    ("签发人", "signer"),
+    ("办理结果", "result_grade"),
+    ("会议", "session"),
+    ("提案/建议号", "proposal_number"),
+    ("提出人", "proposer"),
+    ("提案/建议标题", "proposal_title"),
+    ("日期", "date"),
+    ("联系单位", "contact_unit"),
+    ("联系人", "contact_person"),
     ("联系电话", "contact_phone"),
 )
 
 
 def describe_reply(reply: Reply) -> str:
     """Header fields, lists, sections and measures as indented text."""
-    lines = [f"== {reply.doc_id}  ({reply.source.path}"
-             + (f" row {reply.source.row})" if reply.source.row is not None else ")")]
+    lines = [
+        f"== {reply.doc_id}  ({reply.source.path}"
+        + (f" row {reply.source.row})" if reply.source.row is not None else ")")
+    ]
     for label, name in _FIELDS:
         value = getattr(reply, name)
         if value:
@@ -33,8 +44,10 @@ def describe_reply(reply: Reply) -> str:
     lines += [_measure_line(m) for m in reply.measures]
     if reply.policies:
         lines.append("引用政策:")
-        lines += [f"  《{p.title}》" + (f"（{p.doc_number}）" if p.doc_number else "")
-                  for p in reply.policies]
+        lines += [
+            f"  《{p.title}》" + (f"（{p.doc_number}）" if p.doc_number else "")
+            for p in reply.policies
+        ]
     return "\n".join(lines)
 
 

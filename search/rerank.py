@@ -15,7 +15,12 @@ class Reranker(Protocol):
 
 
 def rerank(
-    reranker: Reranker, query: str, ranked: Sequence[int], texts: Sequence[str], *, top: int = RERANK_TOP
+    reranker: Reranker,
+    query: str,
+    ranked: Sequence[int],
+    texts: Sequence[str],
+    *,
+    top: int = RERANK_TOP,
 ) -> list[tuple[int, float]]:
     """Reorder the first ``top`` passage ids by the reranker; the rest keep their order below."""
     head = list(ranked[:top])

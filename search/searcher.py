@@ -107,13 +107,24 @@ class Searcher:
         store.check_model(manifest, _model_info(embedder), index_dir)
         segmenter = Segmenter(extra_terms=terms)
         if segmenter.dictionary_hash != manifest.dictionary_hash:
-            logger.warning("the segmenter dictionary changed since %s was built; keyword results "
-                           "may be off until it is rebuilt", index_dir)
-        return cls(manifest=manifest, replies=replies, chunks=chunks, vectors=vectors,
-                   dense=read_dense(paths.file(store.DENSE)),
-                   keyword=read_keyword(paths.file(store.BM25_DIR)), segmenter=segmenter,
-                   embedder=embedder, duplicates=store.load_duplicates(paths), weights=weights,
-                   reranker=reranker)
+            logger.warning(
+                "the segmenter dictionary changed since %s was built; keyword results "
+                "may be off until it is rebuilt",
+                index_dir,
+            )
+        return cls(
+            manifest=manifest,
+            replies=replies,
+            chunks=chunks,
+            vectors=vectors,
+            dense=read_dense(paths.file(store.DENSE)),
+            keyword=read_keyword(paths.file(store.BM25_DIR)),
+            segmenter=segmenter,
+            embedder=embedder,
+            duplicates=store.load_duplicates(paths),
+            weights=weights,
+            reranker=reranker,
+        )
 
     def search(
         self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
@@ -125,10 +136,18 @@ class Searcher:
         prepared = prepare_query(query, self.segmenter.tokenize, self._idf)
         allowed = allowed_passages(filters, self._reply_list, self._passage_reply)
         ranked = self._rank(prepared, mode, allowed, depth=max(50, 10 * k))
-        return group_hits(ranked, k=k, query=prepared, chunks=self.chunks, replies=self.replies,
-                          duplicates=self._duplicates)
+        return group_hits(
+            ranked,
+            k=k,
+            query=prepared,
+            chunks=self.chunks,
+            replies=self.replies,
+            duplicates=self._duplicates,
+        )
 
-    def similar(self, doc_id: str, *, k: int = 10, filters: Filters | None = None) -> list[SearchHit]:
+    def similar(
+        self, doc_id: str, *, k: int = 10, filters: Filters | None = None
+    ) -> list[SearchHit]:
         """Replies most like ``doc_id`` (itself and its near-duplicates left out)."""
         reply = self.reply(doc_id)
         _check_k(k)
@@ -213,8 +232,11 @@ class Searcher:
         if not needles:
             return []
         ok = None if allowed is None else set(allowed.tolist())
-        return [i for i, text in enumerate(self._normalized)
-                if (ok is None or i in ok) and any(n in text for n in needles)]
+        return [
+            i
+            for i, text in enumerate(self._normalized)
+            if (ok is None or i in ok) and any(n in text for n in needles)
+        ]
 
     def _idf(self, term: str) -> float:
         total = max(len(self.chunks), 1)
@@ -237,8 +259,9 @@ def _check_k(k: int) -> None:
 
 
 def _model_info(embedder: Embedder) -> store.ModelInfo:
-    return store.ModelInfo(embedder.name, embedder.fingerprint, embedder.dimension,
-                           embedder.precision)
+    return store.ModelInfo(
+        embedder.name, embedder.fingerprint, embedder.dimension, embedder.precision
+    )
 
 
 def _model_spec(manifest: store.Manifest) -> str:

@@ -91,7 +91,7 @@ def _hit(
 
 def highlight_terms(query: PreparedQuery) -> tuple[str, ...]:
     """Terms worth marking: keyword terms of two or more characters, and cited titles."""
-    terms = [t for t in query.terms if len(t) >= 2 or t.isalnum() and not t.isascii()]
+    terms = [t for t in query.terms if len(t) >= 2 or (t.isalnum() and not t.isascii())]
     return tuple(dict.fromkeys([*query.titles, *terms]))
 
 
@@ -111,6 +111,7 @@ def find_spans(
 
 def order_measures(measures: Sequence[Measure], terms: Sequence[str]) -> tuple[Measure, ...]:
     """Measures that mention query terms first (most terms first), the rest in reply order."""
+
     def matched(measure: Measure) -> int:
         blob = f"{measure.title}{measure.text}".lower()
         return sum(1 for t in terms if len(t) >= 2 and t.lower() in blob)

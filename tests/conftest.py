@@ -36,3 +36,14 @@ def tipdm4_path() -> Path:
 def tipdm3_path() -> Path:
     """附件3.xlsx: 4,326 messages without replies (skips when absent)."""
     return _require(TIPDM3)
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus built with the fake embedder (shared, read-only)."""
+    from index.build import build_index
+    from tests.fakes import FakeEmbedder
+
+    index_dir = tmp_path_factory.mktemp("fake_index") / "index"
+    build_index([BUNDLED_CORPUS], index_dir, embedder=FakeEmbedder())
+    return index_dir

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import store
+from index.build import BuildOptions, build_index
+from search.searcher import Searcher
+from tests.conftest import BUNDLED_CORPUS, REPO
+from tests.fakes import FakeEmbedder
+
+
+def _copy_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, corpus, ignore=shutil.ignore_patterns("tools", "README.md"))
+    return corpus
+
+
+def _payload(index_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
+    paths = store.live_generation(index_dir)
+    replies, chunks, vectors, _ = store.load_records(paths)
+    return [c.text for c in chunks], vectors, sorted(r.doc_id for r in replies)
+
+
+def test_build_writes_a_loadable_index_with_a_manifest(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    report = build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    assert report.replies >= 10 and report.passages > report.replies
+    assert report.embedded == report.passages and report.reused == 0
+    manifest = store.read_manifest(store.live_generation(tmp_path / "idx"))
+    assert manifest.model.dimension == 64 and manifest.dense_index == "flat_ip"
+    assert manifest.counts["replies"] == report.replies
+    assert {"faiss-cpu", "bm25s", "jieba", "python"} <= set(manifest.versions)
+    assert set(manifest.checksums) == set(store.CHECKSUMMED)
+
+
+def test_rebuild_embeds_only_what_changed_and_equals_a_fresh_build(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    embedder = FakeEmbedder()
+    first = build_index([corpus], tmp_path / "idx", embedder=embedder)
+    again = build_index([corpus], tmp_path / "idx", embedder=embedder)
+    assert again.embedded == 0 and again.reused == first.passages
+    new = corpus / "new.txt"
+    new.write_text(
+        "关于加强城市夜间照明的答复\n张三委员：\n一、路灯已全部更换为节能灯具。", encoding="utf-8"
+    )
+    (corpus / "s05_proposal_reply_parking.txt").unlink()
+    changed = build_index([corpus], tmp_path / "idx", embedder=embedder)
+    assert 0 < changed.embedded <= 3
+    fresh = build_index([corpus], tmp_path / "fresh", embedder=FakeEmbedder())
+    texts, vectors, ids = _payload(tmp_path / "idx")
+    f_texts, f_vectors, f_ids = _payload(tmp_path / "fresh")
+    assert texts == f_texts and ids == f_ids and "s05_proposal_reply_parking.txt" not in ids
+    np.testing.assert_array_equal(vectors, f_vectors)
+    assert changed.passages == fresh.passages
+
+
+def test_generations_are_swapped_and_old_ones_removed(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    generations = [p for p in (tmp_path / "idx").iterdir() if p.name.startswith("gen-")]
+    assert len(generations) == 1
+
+
+def test_a_failed_build_leaves_the_live_index_untouched(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    before = _payload(tmp_path / "idx")
+
+    class Broken(FakeEmbedder):
+        def encode_documents(self, texts, *, batch_size=16, show_progress=False):  # type: ignore[no-untyped-def]
+            raise RuntimeError("model crashed")
+
+    (corpus / "new.txt").write_text("关于新问题的答复\n一、已安排专项资金。", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build_index([corpus], tmp_path / "idx", embedder=Broken())
+    after = _payload(tmp_path / "idx")
+    assert before[0] == after[0] and before[2] == after[2]
+    assert [
+        p.name for p in (tmp_path / "idx").iterdir() if p.name.startswith("gen-")
+    ].__len__() == 1
+
+
+KILL_SCRIPT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from index.build import build_index, BuildOptions
+from index import partial
+from tests.fakes import FakeEmbedder
+partial.SLICE = 4
+class Slow(FakeEmbedder):
+    def encode_documents(self, texts, **kw):
+        time.sleep(0.3)
+        print("slice", flush=True)
+        return super().encode_documents(texts)
+build_index([Path({corpus!r})], Path({index!r}), embedder=Slow(), options=BuildOptions(fresh=True))
+"""
+
+
+def test_a_build_killed_midway_keeps_the_old_index_and_resumes(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, embedder=FakeEmbedder())
+    before = _payload(index_dir)
+    script = KILL_SCRIPT.format(repo=str(REPO), corpus=str(corpus), index=str(index_dir))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for _ in range(3):  # let three slices be saved, then kill without warning
+        assert proc.stdout.readline().strip() == "slice"
+    time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    loaded = Searcher.load(index_dir, embedder=FakeEmbedder())
+    assert loaded.search("停车", k=3)
+    after = _payload(index_dir)
+    assert after[0] == before[0] and after[2] == before[2]
+    assert list(index_dir.glob("partial-*/*.npy"))
+    resumed = build_index(
+        [corpus], index_dir, embedder=FakeEmbedder(), options=BuildOptions(fresh=True)
+    )
+    assert resumed.reused >= 8  # two or more saved slices of four were not embedded again
+    assert not list(index_dir.glob("partial-*"))
+
+
+def test_manifest_records_the_build_settings(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    build_index(
+        [corpus],
+        tmp_path / "idx",
+        embedder=FakeEmbedder(),
+        options=BuildOptions(max_chars=300, model_spec="some/model"),
+    )
+    data = json.loads((store.live_generation(tmp_path / "idx").file(store.MANIFEST)).read_text())
+    assert data["settings"]["max_chars"] == 300
+    assert data["settings"]["model_spec"] == "some/model"
+
+
+def test_an_empty_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="No readable replies"):
+        build_index([tmp_path / "empty"], tmp_path / "idx", embedder=FakeEmbedder())
+    assert not (tmp_path / "idx" / store.CURRENT).exists()

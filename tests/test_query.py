@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from search.hit import QueryError
+from search.query import MAX_DENSE_PIECES, MAX_QUERY_CHARS, MAX_TERMS, clean_query, prepare_query
+
+
+def _tokens(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(0, len(text) - 1, 2)]
+
+
+def _idf(term: str) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x01", "<p></p>"])
+def test_empty_queries_are_refused(raw: str) -> None:
+    with pytest.raises(QueryError, match="empty"):
+        prepare_query(raw, _tokens, _idf)
+
+
+def test_control_characters_and_markup_are_dropped() -> None:
+    assert clean_query("停车\x00难<script>x</script>  问题") == "停车 难 x 问题"
+
+
+def test_huge_query_is_cut_and_split() -> None:
+    prepared = prepare_query("小区加装电梯的补贴政策是什么。" * 10_000, _tokens, _idf)
+    assert len(prepared.text) == MAX_QUERY_CHARS
+    assert 1 < len(prepared.dense_texts) <= MAX_DENSE_PIECES
+    assert len(prepared.terms) <= MAX_TERMS
+
+
+def test_doc_numbers_and_titles_are_found_in_any_bracket_style() -> None:
+    prepared = prepare_query("请问《关于支持制造业的十条意见》焦政[2018]7号", _tokens, _idf)
+    assert prepared.doc_numbers == ("焦政〔2018〕7号",)
+    assert prepared.titles == ("关于支持制造业的十条意见",)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import store
+from search.searcher import Searcher
+from tests.fakes import FakeEmbedder
+
+
+@pytest.fixture
+def index_copy(fake_index: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "index"
+    shutil.copytree(fake_index, target)
+    return target
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(store.IndexNotFound, match="python -m index build"):
+        Searcher.load(tmp_path / "nowhere", embedder=FakeEmbedder())
+
+
+def test_another_model_is_refused_with_a_rebuild_hint(index_copy: Path) -> None:
+    with pytest.raises(store.IndexMismatch, match="--fresh --model"):
+        Searcher.load(index_copy, embedder=FakeEmbedder(dimension=32))
+
+
+def test_renamed_vectors_file_is_a_clear_error(index_copy: Path) -> None:
+    live = store.live_generation(index_copy)
+    live.file(store.VECTORS).rename(live.file("vectors.bak"))
+    with pytest.raises(store.IndexCorrupt, match=r"vectors\.npy"):
+        Searcher.load(index_copy, embedder=FakeEmbedder())
+
+
+def test_truncated_file_fails_its_checksum(index_copy: Path) -> None:
+    live = store.live_generation(index_copy)
+    data = live.file(store.PASSAGES).read_bytes()
+    live.file(store.PASSAGES).write_bytes(data[: len(data) // 2])
+    with pytest.raises(store.IndexCorrupt, match="checksum"):
+        Searcher.load(index_copy, embedder=FakeEmbedder())
+
+
+def test_other_format_version_is_refused(index_copy: Path) -> None:
+    live = store.live_generation(index_copy)
+    manifest = json.loads(live.file(store.MANIFEST).read_text(encoding="utf-8"))
+    manifest["format_version"] = 99
+    live.file(store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(store.IndexMismatch, match="format version 99"):
+        Searcher.load(index_copy, embedder=FakeEmbedder())
+
+
+def test_garbage_manifest_is_corrupt(index_copy: Path) -> None:
+    live = store.live_generation(index_copy)
+    live.file(store.MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(store.IndexCorrupt, match=r"manifest\.json"):
+        Searcher.load(index_copy, embedder=FakeEmbedder())
