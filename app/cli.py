@@ -1,0 +1,173 @@
+"""``python ui.py``: options, the safety checks on host and login, index build, launch.
+
+This is the part of the app that talks to people on the terminal, so it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import gradio as gr
+
+from app.style import CSS, theme
+from index import store
+
+DEFAULT_INDEX = Path("data/index")
+DEFAULT_CORPUS = Path("corpus")
+
+
+class StartupError(Exception):
+    """A setting that stops the app from starting; the message says how to fix it."""
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options; XIANLI_INDEX and XIANLI_AUTH fill in when not given."""
+    parser = argparse.ArgumentParser(prog="python ui.py", description="先例 · 答复先例检索")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        help=f"index directory (env XIANLI_INDEX; default {DEFAULT_INDEX})",
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        default=None,
+        help=f"files or folders to build from when the index is missing "
+        f"(default {DEFAULT_CORPUS}/)",
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="sentence-transformers model (folder or name); default: the "
+        "model that built the index, or multilingual-e5-small",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument(
+        "--auth", default=None, help="user:password for the login page (env XIANLI_AUTH)"
+    )
+    parser.add_argument(
+        "--allow-no-auth",
+        action="store_true",
+        help="serve a non-loopback host without a login (not recommended)",
+    )
+    args = parser.parse_args(argv)
+    args.index = args.index or Path(os.environ.get("XIANLI_INDEX") or DEFAULT_INDEX)
+    args.corpus = args.corpus or [DEFAULT_CORPUS]
+    args.auth = args.auth or os.environ.get("XIANLI_AUTH") or None
+    return args
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``user:password`` → a pair (the password may contain colons); ``None`` when not set."""
+    if value is None:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise StartupError("--auth / XIANLI_AUTH must look like user:password (both non-empty).")
+    return user, password
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses, which only this machine can reach."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def check_exposure(host: str, auth: tuple[str, str] | None, allow_no_auth: bool) -> None:
+    """Refuse to serve other machines without a login unless explicitly allowed."""
+    if is_loopback(host) or auth is not None or allow_no_auth:
+        return
+    raise StartupError(
+        f"Refusing to bind {host} without a login: anyone on the network could read every "
+        "reply in the index. Add --auth user:password (or set XIANLI_AUTH), or pass "
+        "--allow-no-auth if the network itself is access-controlled."
+    )
+
+
+def ensure_index(index_dir: Path, corpus: Sequence[Path], model: str | None) -> None:
+    """Build the index from ``corpus`` when ``index_dir`` has none (progress on the terminal)."""
+    try:
+        store.live_generation(index_dir)
+        return
+    except store.IndexNotFound:
+        pass
+    missing = [str(p) for p in corpus if not p.exists()]
+    if missing:
+        raise StartupError(
+            f"No index at {index_dir}, and the corpus {', '.join(missing)} "
+            "does not exist. Pass --corpus PATH or --index DIR."
+        )
+    from index.embed import load_embedder
+
+    from index.build import build_index
+
+    print(f"No index at {index_dir}: building it from {', '.join(map(str, corpus))} …")
+    report = build_index(list(corpus), index_dir, embedder=load_embedder(model), progress=True)
+    print(
+        f"Indexed {report.replies} replies ({report.passages} passages) in "
+        f"{report.seconds:.1f} s; {len(report.skipped)} skipped."
+    )
+    for item in report.skipped:
+        print(f"  skipped {item.path}: {item.reason}")
+
+
+def launch(
+    demo: gr.Blocks, *, host: str, port: int, auth: tuple[str, str] | None, block: bool = True
+) -> None:
+    """Serve ``demo`` with the app's theme and stylesheet (tests pass ``block=False``)."""
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        theme=theme(),
+        css=CSS,
+        auth_message="先例 · 请登录" if auth else None,
+        prevent_thread_lock=not block,
+        footer_links=["api"],
+        show_error=True,
+        quiet=not block,
+    )
+
+
+def main(
+    argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blocks] | None = None
+) -> int:
+    """Check settings, build the index if needed, load it and serve; returns an exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    try:
+        auth = parse_auth(args.auth)
+        check_exposure(args.host, auth, args.allow_no_auth)
+        ensure_index(args.index, args.corpus, args.model)
+        from search.searcher import Searcher
+
+        searcher = Searcher.load(args.index, model=args.model)
+    except (StartupError, store.IndexStoreError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if app_factory is None:
+        from ui import build_app as app_factory
+    demo = app_factory(searcher, subtitle=subtitle(searcher.manifest))
+    launch(demo, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def subtitle(manifest: store.Manifest) -> str:
+    """One line about the index under the title: size, model, build time."""
+    counts = manifest.counts
+    return (f"{counts.get('replies', 0)} 件答复 · {counts.get('passages', 0)} 个段落 · "
+            f"模型 {manifest.model.name} · 建于 {manifest.built_at}")  # fmt: skip

@@ -1,0 +1,142 @@
+"""What the buttons do, as plain methods over a searcher: testable without a browser.
+
+Each method takes the form's values and returns the values of the outputs it is wired to
+in ``ui.py``; gradio-specific updates (tab switches, dropdown choices) are built there.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from app.export import export_csv, export_outline_docx, export_xlsx
+from app.query import build_filters, check_k, check_mode
+from app.render import notice, render_hits, render_reply
+from index.reply import Reply
+from search.hit import Filters, QueryError, SearchHit
+
+logger = logging.getLogger(__name__)
+
+OUTLINE_DEFAULT = 3  # precedents pre-selected for the Word outline
+API_K_MAX = 100  # the searcher's own limit; the page's slider stops at 50
+
+
+class SearcherLike(Protocol):
+    """The part of :class:`search.searcher.Searcher` the app uses (fakes implement it in tests)."""
+
+    def search(
+        self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
+    ) -> list[SearchHit]: ...
+
+    def reply(self, doc_id: str) -> Reply: ...
+
+    def similar(
+        self, doc_id: str, *, k: int = 10, filters: Filters | None = None
+    ) -> list[SearchHit]: ...
+
+    def facets(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """A search as the page shows it: an inline status, the cards, and the hits behind them."""
+
+    status: str
+    cards: str
+    hits: tuple[SearchHit, ...]
+    error: str | None = None  # the QueryError message, for a toast
+
+
+def choices(hits: Sequence[SearchHit]) -> list[tuple[str, str]]:
+    """``(label, doc_id)`` pairs for the dropdown and checkbox group listing the results."""
+    return [(f"{h.rank}. {h.title}", h.doc_id) for h in hits]
+
+
+class Handlers:
+    """Search, read, find-similar and export, bound to one searcher and one download folder."""
+
+    def __init__(self, searcher: SearcherLike, *, export_dir: Path | None = None) -> None:
+        self.searcher = searcher
+        self.export_dir = Path(export_dir or tempfile.mkdtemp(prefix="xianli-export-"))
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+
+    def search(
+        self,
+        query: str,
+        k: float | int | None = None,
+        mode: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        issuer: str | None = None,
+        kinds: Sequence[str] | None = None,
+        grades: Sequence[str] | None = None,
+    ) -> SearchOutcome:
+        """Run a search from the form; a :class:`QueryError` becomes a visible notice."""
+        try:
+            if not (query or "").strip():
+                raise QueryError("请输入要检索的问题，或粘贴提案、建议、留言的原文。")
+            filters = build_filters(date_from, date_to, issuer, kinds, grades)
+            started = time.perf_counter()
+            hits = self.searcher.search(query, k=check_k(k), mode=check_mode(mode), filters=filters)
+        except QueryError as exc:
+            return SearchOutcome(notice(str(exc), tone="warn"), "", (), error=str(exc))
+        took = time.perf_counter() - started
+        logger.info("search %r → %d hits in %.3f s", query[:40], len(hits), took)
+        status = notice(f"找到 {len(hits)} 件相关答复（用时 {took:.2f} 秒）") if hits else ""
+        return SearchOutcome(status, render_hits(hits), tuple(hits))
+
+    def api_search(self, query: str, k: int, mode: str, **form: Any) -> list[dict[str, Any]]:
+        """The JSON API: hits as dicts; raises :class:`QueryError` for input to correct."""
+        filters = build_filters(**form)
+        k = check_k(k, low=1, high=API_K_MAX)
+        hits = self.searcher.search(query, k=k, mode=check_mode(mode), filters=filters)
+        return [h.to_dict() for h in hits]
+
+    def reply(self, doc_id: str | None) -> str:
+        """The reply view for ``doc_id``, or a hint to pick one."""
+        if not doc_id:
+            return notice("从上方选择一件答复，或在检索结果中点“查看全文”。", tone="empty")
+        try:
+            return render_reply(self.searcher.reply(doc_id))
+        except QueryError as exc:
+            return notice(str(exc), tone="warn")
+
+    def similar(self, doc_id: str | None, k: float | int | None = None) -> SearchOutcome:
+        """Cards for the replies most like ``doc_id``."""
+        if not doc_id:
+            message = "请先选择一件答复，再查找相似答复。"
+            return SearchOutcome(notice(message, tone="warn"), "", (), error=message)
+        try:
+            hits = self.searcher.similar(doc_id, k=check_k(k))
+        except QueryError as exc:
+            return SearchOutcome(notice(str(exc), tone="warn"), "", (), error=str(exc))
+        title = self.searcher.reply(doc_id).title
+        cards = render_hits(hits, heading=f"与《{title}》相似的 {len(hits)} 件答复")
+        return SearchOutcome("", cards, tuple(hits))
+
+    def export_table(self, hits: Sequence[SearchHit], fmt: str) -> Path:
+        """The results as ``xlsx`` or ``csv`` in a fresh file under the download folder."""
+        if not hits:
+            raise QueryError("还没有检索结果可导出：请先检索。")
+        writer = {"xlsx": export_xlsx, "csv": export_csv}[fmt]
+        return writer(list(hits), self._new_path("results", fmt))
+
+    def export_outline(
+        self, query: str, hits: Sequence[SearchHit], selected: Sequence[str] | None
+    ) -> Path:
+        """A Word outline from the selected results (all results when none are ticked)."""
+        if not hits:
+            raise QueryError("还没有检索结果：请先检索，再生成答复提纲。")
+        chosen = [h for h in hits if h.doc_id in set(selected or ())] or list(hits)
+        replies = {h.doc_id: self.searcher.reply(h.doc_id) for h in chosen}
+        return export_outline_docx(query, chosen, replies, self._new_path("outline", "docx"))
+
+    def _new_path(self, stem: str, suffix: str) -> Path:
+        # A folder per export, so two sessions exporting in the same second never collide.
+        folder = Path(tempfile.mkdtemp(prefix=f"{stem}-", dir=self.export_dir))
+        return folder / f"xianli-{stem}-{time.strftime('%Y%m%d-%H%M%S')}.{suffix}"

@@ -1,0 +1,209 @@
+"""先例 · 答复先例检索 — the Gradio app.
+
+``build_app(searcher)`` is the importable factory; ``python ui.py`` builds the index when it
+is missing and serves the app (see ``python ui.py --help`` and app/cli.py).
+"""
+
+from __future__ import annotations
+
+import typing
+from html import escape
+from typing import Any
+
+import gradio as gr
+
+from app.handlers import OUTLINE_DEFAULT, Handlers, SearcherLike, SearchOutcome, choices
+from app.query import K_DEFAULT, K_MAX, K_MIN, MODE_CHOICES
+from app.render import KIND_LABELS
+from app.style import OPEN_REPLY_JS
+from search.hit import QueryError, SearchHit
+
+TITLE = "先例 · 答复先例检索"
+GRADE_CHOICES = [("A（已解决/采纳）", "A"), ("B（正在解决/列入计划）", "B"), ("C（留作参考）", "C")]
+
+
+def build_app(searcher: SearcherLike, *, subtitle: str = "") -> gr.Blocks:
+    """The search page, the reply view, exports and the ``/search`` API over ``searcher``."""
+    handlers = Handlers(searcher)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.HTML(_header(subtitle), elem_classes="xl-header", js_on_load=None)
+        hits = gr.State(())
+        asked = gr.State("")
+        with gr.Tabs() as tabs:
+            with gr.Tab("检索", id="search"):
+                form = _search_form(searcher)
+                status = gr.HTML(js_on_load=None)
+                cards = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-results")
+                export = _export_panel()
+            with gr.Tab("答复全文", id="reply"):
+                picker = gr.Dropdown(label="选择答复", choices=[], value=None, interactive=True)
+                similar_btn = gr.Button("查找相似答复", variant="secondary", size="md")
+                reply_html = gr.HTML(handlers.reply(None), js_on_load=None, elem_id="xl-reply")
+                similar_cards = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-similar")
+
+        def run_search(*values: Any) -> tuple[Any, ...]:
+            outcome = handlers.search(*values)
+            _warn(outcome)
+            listed = choices(outcome.hits)
+            default = [doc for _, doc in listed[:OUTLINE_DEFAULT]]
+            return (
+                outcome.status,
+                outcome.cards,
+                outcome.hits,
+                values[0],
+                gr.Dropdown(choices=listed, value=None),
+                gr.CheckboxGroup(choices=listed, value=default),
+                None,
+            )
+
+        inputs = [
+            form[name]
+            for name in ("query", "k", "mode", "date_from", "date_to", "issuer", "kinds", "grades")
+        ]
+        outputs = [status, cards, hits, asked, picker, export["selected"], export["files"]]
+        for trigger in (form["button"].click, form["query"].submit):
+            trigger(run_search, inputs, outputs, api_visibility="private")
+
+        def open_reply(shown: tuple[SearchHit, ...], evt: gr.EventData) -> tuple[Any, ...]:
+            doc_id = evt._data.get("doc_id") if isinstance(evt._data, dict) else None
+            listed = choices(shown)
+            if doc_id and doc_id not in {d for _, d in listed}:
+                listed.append((searcher.reply(doc_id).title, doc_id))
+            return gr.Tabs(selected="reply"), gr.Dropdown(choices=listed, value=doc_id)
+
+        for source in (cards, similar_cards):
+            source.click(open_reply, [hits], [tabs, picker], api_visibility="private")
+        picker.change(handlers.reply, [picker], [reply_html], api_visibility="private")
+
+        def run_similar(doc_id: str | None) -> str:
+            outcome = handlers.similar(doc_id)
+            _warn(outcome)
+            return outcome.status + outcome.cards
+
+        similar_btn.click(run_similar, [picker], [similar_cards], api_visibility="private")
+        _wire_exports(handlers, export, hits, asked)
+        _add_api(handlers)
+    return demo
+
+
+def _header(subtitle: str) -> str:
+    line = f"<p>{escape(subtitle)}</p>" if subtitle else ""
+    return f"<h1>{escape(TITLE)}</h1>{line}"
+
+
+def _search_form(searcher: SearcherLike) -> dict[str, Any]:
+    facets = searcher.facets()
+    form: dict[str, Any] = {}
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            form["query"] = gr.Textbox(
+                label="问题，或粘贴提案/建议/留言原文",
+                lines=4,
+                max_lines=16,
+                placeholder="例如：中心城区建设高端制造业园区，培育专精特新企业",
+                autofocus=True,
+            )
+        with gr.Column(scale=1, min_width=220):
+            form["mode"] = gr.Radio(MODE_CHOICES, value="hybrid", label="检索方式")
+            form["k"] = gr.Slider(K_MIN, K_MAX, value=K_DEFAULT, step=1, label="结果条数")
+            form["button"] = gr.Button("检索", variant="primary")
+    date_hint = f"库内日期 {facets.date_min or '?'} 至 {facets.date_max or '?'}"
+    with gr.Accordion("筛选条件", open=True), gr.Row():
+        form["date_from"] = gr.Textbox(label="起始日期", placeholder="2021-01-01", info=date_hint)
+        form["date_to"] = gr.Textbox(label="截止日期", placeholder="2023-12-31 或 2023")
+        form["issuer"] = gr.Dropdown(
+            choices=[("（不限）", ""), *[(i, i) for i in facets.issuers]],
+            value="",
+            allow_custom_value=True,
+            label="答复单位",
+            info="可选择，或输入单位名称的一部分",
+        )
+        form["kinds"] = gr.CheckboxGroup(
+            [(label, kind) for kind, label in KIND_LABELS.items()], label="答复类型"
+        )
+        form["grades"] = gr.CheckboxGroup(GRADE_CHOICES, label="办理结果")
+    return form
+
+
+def _export_panel() -> dict[str, Any]:
+    panel: dict[str, Any] = {}
+    with gr.Accordion("导出：Excel / CSV / Word 答复提纲", open=False):
+        panel["selected"] = gr.CheckboxGroup(
+            choices=[], label="答复提纲采用的先例（不选则用全部结果）"
+        )
+        with gr.Row():
+            panel["xlsx"] = gr.Button("导出 Excel (.xlsx)", size="md")
+            panel["csv"] = gr.Button("导出 CSV", size="md")
+            panel["docx"] = gr.Button("生成答复提纲 (Word)", variant="primary", size="md")
+        panel["files"] = gr.File(label="下载", interactive=False)
+    return panel
+
+
+def _wire_exports(
+    handlers: Handlers, panel: dict[str, Any], hits: gr.State, asked: gr.State
+) -> None:
+    def table(fmt: str) -> Any:
+        def export(shown: tuple[SearchHit, ...]) -> str | None:
+            return _file_or_warning(lambda: handlers.export_table(shown, fmt))
+
+        return export
+
+    def outline(query: str, shown: tuple[SearchHit, ...], selected: list[str]) -> str | None:
+        return _file_or_warning(lambda: handlers.export_outline(query, shown, selected))
+
+    for fmt in ("xlsx", "csv"):
+        panel[fmt].click(table(fmt), [hits], [panel["files"]], api_visibility="private")
+    panel["docx"].click(
+        outline, [asked, hits, panel["selected"]], [panel["files"]], api_visibility="private"
+    )
+
+
+def _file_or_warning(make: typing.Callable[[], Any]) -> str | None:
+    try:
+        return str(make())
+    except QueryError as exc:
+        gr.Warning(escape(str(exc)))
+        return None
+
+
+def _warn(outcome: SearchOutcome) -> None:
+    if outcome.error:
+        gr.Warning(escape(outcome.error))  # gradio renders toast text as HTML
+
+
+def _add_api(handlers: Handlers) -> None:
+    def search(
+        query: str,
+        k: int = K_DEFAULT,
+        mode: str = "hybrid",
+        date_from: str = "",
+        date_to: str = "",
+        issuer: str = "",
+        kinds: list[str] | None = None,
+        grades: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Search the replies; returns hits as JSON (see app/API.md)."""
+        try:
+            return handlers.api_search(
+                query,
+                k,
+                mode,
+                date_from=date_from,
+                date_to=date_to,
+                issuer=issuer,
+                kinds=kinds,
+                grades=grades,
+            )
+        except QueryError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    # gr.api reads the return type from inspect.signature, which sees strings under
+    # `from __future__ import annotations`; resolve them so the API schema is right.
+    search.__annotations__ = typing.get_type_hints(search)
+    gr.api(search, api_name="search")
+
+
+if __name__ == "__main__":
+    from app.cli import main
+
+    raise SystemExit(main(app_factory=build_app))
