@@ -343,11 +343,12 @@ def _corpus_files(path: Path) -> list[tuple[Path, Path]]:
         for name in filenames:
             file = Path(folder, name)
             if _ignored_name(name) or file.suffix.lower() not in SUPPORTED_SUFFIXES:
-                logger.debug("ignored %s: hidden, a lock file or an unsupported type", file)
+                logger.debug("ignored %s: hidden, a lock file, a README or an unsupported type", file)
             else:
                 found.append((file, path))
     return sorted(found, key=lambda pair: pair[0].relative_to(path).as_posix())
 
 
 def _ignored_name(name: str) -> bool:
-    return name.startswith((".", "~$"))
+    # A README in a corpus folder documents the corpus; it is not a reply.
+    return name.startswith((".", "~$")) or name.lower() in {"readme.md", "readme.txt"}

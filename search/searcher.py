@@ -15,7 +15,7 @@ import numpy as np
 
 from index import store
 from index.dense import read_dense, search_dense
-from index.docnum import normalize_doc_number
+from index.docnum import normalize_doc_number, same_doc_number
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.keyword import read_keyword, search_keyword
 from index.reply import Chunk, Reply
@@ -84,6 +84,9 @@ class Searcher:
         position = {r.doc_id: i for i, r in enumerate(replies)}
         self._passage_reply = np.array([position[c.doc_id] for c in chunks], dtype=np.int64)
         self._normalized = [normalize_doc_number(c.text) for c in chunks]
+        self._first_passage: dict[str, int] = {}
+        for i, chunk in enumerate(chunks):
+            self._first_passage.setdefault(chunk.doc_id, i)
         self._duplicates = {d: tuple(x for x in g if x != d) for g in duplicates for d in g}
         self._df = _document_frequencies(keyword)
 
@@ -227,16 +230,17 @@ class Searcher:
         return ids.tolist(), scores.tolist()
 
     def _exact_ranking(self, query: PreparedQuery, allowed: np.ndarray | None) -> list[int]:
-        """Passages citing a 文号 or 《title》 the query names, in corpus order."""
+        """Replies whose own 文号 the query names first, then passages citing it or a 《title》."""
         needles = [*query.doc_numbers, *query.titles]
         if not needles:
             return []
         ok = None if allowed is None else set(allowed.tolist())
-        return [
-            i
-            for i, text in enumerate(self._normalized)
-            if (ok is None or i in ok) and any(n in text for n in needles)
-        ]
+        own = [self._first_passage[r.doc_id] for r in self._reply_list
+               if r.doc_number and r.doc_id in self._first_passage
+               and any(same_doc_number(r.doc_number, n) for n in query.doc_numbers)]
+        citing = [i for i, text in enumerate(self._normalized) if any(n in text for n in needles)]
+        ranked = list(dict.fromkeys([*own, *citing]))
+        return [i for i in ranked if ok is None or i in ok]
 
     def _idf(self, term: str) -> float:
         total = max(len(self.chunks), 1)
