@@ -7,6 +7,7 @@ is missing and serves the app (see ``python ui.py --help`` and app/cli.py).
 from __future__ import annotations
 
 import typing
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -22,68 +23,88 @@ TITLE = "先例 · 答复先例检索"
 GRADE_CHOICES = [("A（已解决/采纳）", "A"), ("B（正在解决/列入计划）", "B"), ("C（留作参考）", "C")]
 
 
+@dataclass
+class Page:
+    """The components the event handlers read and write."""
+
+    form: dict[str, Any]
+    export: dict[str, Any]
+    tabs: gr.Tabs
+    hits: gr.State  # the SearchHits behind the cards, for exports and the reply picker
+    asked: gr.State  # the query those hits answer, for the outline
+    status: gr.HTML
+    cards: gr.HTML
+    picker: gr.Dropdown
+    similar_btn: gr.Button
+    reply: gr.HTML
+    similar: gr.HTML
+
+
 def build_app(searcher: SearcherLike, *, subtitle: str = "") -> gr.Blocks:
     """The search page, the reply view, exports and the ``/search`` API over ``searcher``."""
     handlers = Handlers(searcher)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(_header(subtitle), elem_classes="xl-header", js_on_load=None)
-        hits = gr.State(())
-        asked = gr.State("")
-        with gr.Tabs() as tabs:
-            with gr.Tab("检索", id="search"):
-                form = _search_form(searcher)
-                status = gr.HTML(js_on_load=None)
-                cards = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-results")
-                export = _export_panel()
-            with gr.Tab("答复全文", id="reply"):
-                picker = gr.Dropdown(label="选择答复", choices=[], value=None, interactive=True)
-                similar_btn = gr.Button("查找相似答复", variant="secondary", size="md")
-                reply_html = gr.HTML(handlers.reply(None), js_on_load=None, elem_id="xl-reply")
-                similar_cards = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-similar")
-
-        def run_search(*values: Any) -> tuple[Any, ...]:
-            outcome = handlers.search(*values)
-            _warn(outcome)
-            listed = choices(outcome.hits)
-            default = [doc for _, doc in listed[:OUTLINE_DEFAULT]]
-            return (
-                outcome.status,
-                outcome.cards,
-                outcome.hits,
-                values[0],
-                gr.Dropdown(choices=listed, value=None),
-                gr.CheckboxGroup(choices=listed, value=default),
-                None,
-            )
-
-        inputs = [
-            form[name]
-            for name in ("query", "k", "mode", "date_from", "date_to", "issuer", "kinds", "grades")
-        ]
-        outputs = [status, cards, hits, asked, picker, export["selected"], export["files"]]
-        for trigger in (form["button"].click, form["query"].submit):
-            trigger(run_search, inputs, outputs, api_visibility="private")
-
-        def open_reply(shown: tuple[SearchHit, ...], evt: gr.EventData) -> tuple[Any, ...]:
-            doc_id = evt._data.get("doc_id") if isinstance(evt._data, dict) else None
-            listed = choices(shown)
-            if doc_id and doc_id not in {d for _, d in listed}:
-                listed.append((searcher.reply(doc_id).title, doc_id))
-            return gr.Tabs(selected="reply"), gr.Dropdown(choices=listed, value=doc_id)
-
-        for source in (cards, similar_cards):
-            source.click(open_reply, [hits], [tabs, picker], api_visibility="private")
-        picker.change(handlers.reply, [picker], [reply_html], api_visibility="private")
-
-        def run_similar(doc_id: str | None) -> str:
-            outcome = handlers.similar(doc_id)
-            _warn(outcome)
-            return outcome.status + outcome.cards
-
-        similar_btn.click(run_similar, [picker], [similar_cards], api_visibility="private")
-        _wire_exports(handlers, export, hits, asked)
+        page = _layout(handlers, searcher)
+        _wire_search(page, handlers)
+        _wire_reply(page, handlers, searcher)
+        _wire_exports(handlers, page.export, page.hits, page.asked)
         _add_api(handlers)
     return demo
+
+
+def _layout(handlers: Handlers, searcher: SearcherLike) -> Page:
+    hits, asked = gr.State(()), gr.State("")
+    with gr.Tabs() as tabs:
+        with gr.Tab("检索", id="search"):
+            form = _search_form(searcher)
+            status = gr.HTML(js_on_load=None)
+            cards = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-results")
+            export = _export_panel()
+        with gr.Tab("答复全文", id="reply"):
+            with gr.Row(equal_height=False):
+                picker = gr.Dropdown(label="选择答复（检索结果）", choices=[], value=None, scale=4)
+                similar_btn = gr.Button("查找相似答复", variant="primary", scale=1, min_width=160)
+            reply = gr.HTML(handlers.reply(None), js_on_load=None, elem_id="xl-reply")
+            similar = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-similar")
+    return Page(form, export, tabs, hits, asked, status, cards, picker, similar_btn, reply, similar)
+
+
+def _wire_search(page: Page, handlers: Handlers) -> None:
+    def run_search(*values: Any) -> tuple[Any, ...]:
+        outcome = handlers.search(*values)
+        _warn(outcome)
+        listed = choices(outcome.hits)
+        default = [doc for _, doc in listed[:OUTLINE_DEFAULT]]
+        picker = gr.Dropdown(choices=listed, value=None)
+        selected = gr.CheckboxGroup(choices=listed, value=default)
+        return outcome.status, outcome.cards, outcome.hits, values[0], picker, selected, None
+
+    names = ("query", "k", "mode", "date_from", "date_to", "issuer", "kinds", "grades")
+    inputs = [page.form[name] for name in names]
+    outputs = [page.status, page.cards, page.hits, page.asked, page.picker,
+               page.export["selected"], page.export["files"]]  # fmt: skip
+    for trigger in (page.form["button"].click, page.form["query"].submit):
+        trigger(run_search, inputs, outputs, api_visibility="private")
+
+
+def _wire_reply(page: Page, handlers: Handlers, searcher: SearcherLike) -> None:
+    def open_reply(shown: tuple[SearchHit, ...], evt: gr.EventData) -> tuple[Any, ...]:
+        doc_id = getattr(evt, "doc_id", None)  # sent by OPEN_REPLY_JS from the card's button
+        listed = choices(shown)
+        if doc_id and doc_id not in {d for _, d in listed}:
+            listed.append((searcher.reply(doc_id).title, doc_id))  # opened from a similar card
+        return gr.Tabs(selected="reply"), gr.Dropdown(choices=listed, value=doc_id)
+
+    def run_similar(doc_id: str | None) -> str:
+        outcome = handlers.similar(doc_id)
+        _warn(outcome)
+        return outcome.status + outcome.cards
+
+    for source in (page.cards, page.similar):
+        source.click(open_reply, [page.hits], [page.tabs, page.picker], api_visibility="private")
+    page.picker.change(handlers.reply, [page.picker], [page.reply], api_visibility="private")
+    page.similar_btn.click(run_similar, [page.picker], [page.similar], api_visibility="private")
 
 
 def _header(subtitle: str) -> str:

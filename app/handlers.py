@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from app.export import export_csv, export_outline_docx, export_xlsx
 from app.query import build_filters, check_k, check_mode
-from app.render import notice, render_hits, render_reply
+from app.render import card_note, notice, render_hits, render_reply
 from index.reply import Reply
 from search.hit import Filters, QueryError, SearchHit
 
@@ -88,7 +88,7 @@ class Handlers:
         took = time.perf_counter() - started
         logger.info("search %r → %d hits in %.3f s", query[:40], len(hits), took)
         status = notice(f"找到 {len(hits)} 件相关答复（用时 {took:.2f} 秒）") if hits else ""
-        return SearchOutcome(status, render_hits(hits), tuple(hits))
+        return SearchOutcome(status, render_hits(hits, notes=self._notes(hits)), tuple(hits))
 
     def api_search(self, query: str, k: int, mode: str, **form: Any) -> list[dict[str, Any]]:
         """The JSON API: hits as dicts; raises :class:`QueryError` for input to correct."""
@@ -116,7 +116,8 @@ class Handlers:
         except QueryError as exc:
             return SearchOutcome(notice(str(exc), tone="warn"), "", (), error=str(exc))
         title = self.searcher.reply(doc_id).title
-        cards = render_hits(hits, heading=f"与《{title}》相似的 {len(hits)} 件答复")
+        heading = f"与《{title}》相似的 {len(hits)} 件答复"
+        cards = render_hits(hits, heading=heading, notes=self._notes(hits))
         return SearchOutcome("", cards, tuple(hits))
 
     def export_table(self, hits: Sequence[SearchHit], fmt: str) -> Path:
@@ -135,6 +136,10 @@ class Handlers:
         chosen = [h for h in hits if h.doc_id in set(selected or ())] or list(hits)
         replies = {h.doc_id: self.searcher.reply(h.doc_id) for h in chosen}
         return export_outline_docx(query, chosen, replies, self._new_path("outline", "docx"))
+
+    def _notes(self, hits: Sequence[SearchHit]) -> dict[str, str]:
+        notes = {h.doc_id: card_note(self.searcher.reply(h.doc_id)) for h in hits}
+        return {doc_id: note for doc_id, note in notes.items() if note}
 
     def _new_path(self, stem: str, suffix: str) -> Path:
         # A folder per export, so two sessions exporting in the same second never collide.

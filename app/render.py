@@ -7,7 +7,7 @@ highlight offsets and escaping each piece, so offsets never point into an entity
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 from index.reply import Measure, Policy, Reply
@@ -21,6 +21,8 @@ KIND_LABELS: dict[str, str] = {
 }
 STAGE_LABELS: dict[str, str] = {"done": "已落实", "planned": "下一步计划"}
 MEASURE_PREVIEW_CHARS = 120  # cards show the start of each measure; the reply view shows all
+OPEN_MEASURES = 3  # cards whose measures start unfolded
+NOTE_CHARS = 90  # how much of a citizen's message a card quotes
 
 
 def kind_label(kind: str) -> str:
@@ -72,34 +74,61 @@ def notice(message: str, *, tone: str = "info") -> str:
     return f'<div class="xl-notice xl-{escape(tone)}">{escape(message)}</div>'
 
 
-def render_hits(hits: Sequence[SearchHit], *, heading: str | None = None) -> str:
-    """Result cards for ``hits``, or an empty-state message when there are none."""
+def render_hits(
+    hits: Sequence[SearchHit],
+    *,
+    heading: str | None = None,
+    notes: Mapping[str, str] | None = None,
+    open_measures: int = OPEN_MEASURES,
+) -> str:
+    """Result cards for ``hits``, or an empty-state message when there are none.
+
+    ``notes`` maps a doc id to a line shown under its title (the proposal's own title, or
+    the start of a citizen's message); the first ``open_measures`` cards show their
+    measures unfolded, the rest fold them to keep the list scannable.
+    """
     if not hits:
         return notice(
             "没有找到相符的答复。可以换个说法、减少筛选条件，或改用“关键词”模式试试。",
             tone="empty",
         )
     head = f'<div class="xl-count">{escape(heading)}</div>' if heading else ""
-    cards = "".join(render_card(hit) for hit in hits)
+    cards = "".join(
+        render_card(hit, note=(notes or {}).get(hit.doc_id), unfold=i < open_measures)
+        for i, hit in enumerate(hits)
+    )
     return f'<div class="xl-results">{head}{cards}</div>'
 
 
-def render_card(hit: SearchHit) -> str:
+def render_card(hit: SearchHit, *, note: str | None = None, unfold: bool = True) -> str:
     """One result card: header facts, matched passages, measures by stage."""
     title = escape(hit.title or "（无标题）")
     doc_id = escape(hit.doc_id, quote=True)
     passages = "".join(_passage(p) for p in hit.passages)
+    note_html = f'<div class="xl-note">{escape(note)}</div>' if note else ""
     return (
         f'<article class="xl-card" data-doc-id="{doc_id}">'
         f'<header><span class="xl-rank">{hit.rank}</span>'
         f'<h3 class="xl-title">{title}</h3>'
         f'<span class="xl-score" title="相关度">相关度 {hit.score:.3f}</span></header>'
-        f'<div class="xl-meta">{_meta(hit)}</div>'
+        f'{note_html}<div class="xl-meta">{_meta(hit)}</div>'
         f'<div class="xl-passages">{passages}</div>'
-        f"{render_measures(hit.measures, preview=True)}"
+        f"{_folded_measures(hit.measures, unfold)}"
         f'<div class="xl-actions"><button class="xl-open" data-open="{doc_id}">查看全文</button>'
         "</div></article>"
     )
+
+
+def _folded_measures(measures: Sequence[Measure], unfold: bool) -> str:
+    if not measures:
+        return ""
+    counts = "，".join(
+        f"{label} {sum(m.stage == stage for m in measures)} 项"
+        for stage, label in STAGE_LABELS.items()
+    )
+    attr = " open" if unfold else ""
+    body = render_measures(measures, preview=True)
+    return f'<details class="xl-fold"{attr}><summary>措施：{counts}</summary>{body}</details>'
 
 
 def _meta(hit: SearchHit) -> str:
@@ -146,6 +175,16 @@ def _measure(measure: Measure, preview: bool) -> str:
     amounts = "".join(f'<span class="xl-amount">{escape(a)}</span>' for a in measure.amounts)
     extra = f'<div class="xl-cites">{cites}{amounts}</div>' if cites or amounts else ""
     return f"<li>{title}{escape(text)}{extra}</li>"
+
+
+def card_note(reply: Reply) -> str | None:
+    """The line under a card's title: the proposal's title, else the start of the message."""
+    if reply.proposal_title:
+        return f"《{reply.proposal_title.strip('《》')}》"
+    question = " ".join(reply.question.split())
+    if not question:
+        return None
+    return "来信：" + (question[:NOTE_CHARS] + "…" if len(question) > NOTE_CHARS else question)
 
 
 def reply_fields(reply: Reply) -> list[tuple[str, str]]:

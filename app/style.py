@@ -54,11 +54,15 @@ mark { background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px; 
   padding: .15rem .8rem; cursor: pointer; }
 .xl-open:hover { background: #b22c2c; color: #fff; }
 .xl-reply h2 { font-size: 1.3rem; }
-.xl-fields { border-collapse: collapse; margin: .5rem 0 1rem; }
-.xl-fields th { text-align: left; color: #666; font-weight: normal; padding: .2rem 1rem .2rem 0;
-  white-space: nowrap; vertical-align: top; }
-.xl-fields td { padding: .2rem 0; }
-.xl-body { line-height: 1.9; background: #fafafa; padding: .8rem 1rem; border-radius: 6px; }
+.xl-fields { border-collapse: collapse; margin: .5rem 0 1rem; width: auto; }
+/* gradio's prose styles box every table cell; a field list reads better without the grid */
+.xl-fields, .xl-fields tr, .xl-fields th, .xl-fields td { border: 0 !important; }
+.xl-fields th, .xl-fields td { border-bottom: 1px solid #eee !important; background: none;
+  padding: .3rem 1.2rem .3rem 0; text-align: left; vertical-align: top; }
+.xl-fields th { color: #777; font-weight: normal; white-space: nowrap; }
+.xl-body { line-height: 1.8; background: #fafafa; padding: .8rem 1rem; border-radius: 6px; }
+.xl-note { color: #555; margin: .25rem 0 0 2rem; font-size: .95rem; }
+.xl-fold > summary { cursor: pointer; color: #444; font-size: .92rem; margin: .4rem 0 .2rem; }
 """
 
 # Cards carry "查看全文" buttons; a click anywhere in the component is delegated to them,
