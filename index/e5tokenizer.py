@@ -4,10 +4,14 @@
 runs of spaces, turn spaces into the metaspace ``▁`` (prepending one), and run a Viterbi search
 over the 250,002 pieces with their scores. The same steps in ``tokenizers`` are a
 ``Precompiled`` normaliser (the table, compiled into SentencePiece's charsmap format), a
-``Replace`` of repeated spaces, a ``Metaspace`` pre-tokenizer and a ``Unigram`` model. On the
-tipdm2020 replies the token ids agree except where ``tokenizers`` deliberately differs: runs of
-unknown characters become one ``<unk>`` (as in SentencePiece itself), a grapheme whose first
-codepoint is normalised is replaced as a whole, and exact score ties may break the other way.
+``Replace`` of repeated spaces, a ``Metaspace`` pre-tokenizer and a ``Unigram`` model.
+
+Checked against e5.c itself on the 8,448 titles, messages and replies of tipdm2020 附件4 with
+both prompts, 16,909 of 16,932 id sequences are identical. The rest differ where ``tokenizers``
+behaves like SentencePiece rather than like e5.c: a run of unknown characters (rare CJK such
+as 跖, 鸬鹚) becomes one ``<unk>``; a grapheme whose first codepoint is normalised is replaced
+as a whole; a literal ``<s>`` is a special token; and segmentations with equal scores (``***``
+runs) may tie-break the other way, since e5.c adds scores in float32.
 """
 
 from __future__ import annotations
@@ -61,7 +65,9 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
         bases.add(base)
         for c in slots:
             occupied[base ^ c] = 1
-        units[pos] |= (pos ^ base) << 10  # offsets stay < 2**21 for tables this small
+        if pos ^ base >= 1 << 21:  # darts-clone's plain offset field has 21 bits
+            raise ValueError("normalisation map too large for a compact charsmap")
+        units[pos] |= (pos ^ base) << 10
         if -1 in node:
             units[base] = node[-1] | (1 << 31)
         for c in labels:
@@ -96,7 +102,7 @@ def build_tokenizer(
     ``specials`` maps bos, eos, pad and unk to piece ids; ``norm`` maps a codepoint to its
     replacement codepoints.
     """
-    sp = specials
+    sp = specials  # short: used on every line below
     tok = Tokenizer(
         models.Unigram(
             list(zip(pieces, scores.tolist(), strict=True)),
@@ -118,5 +124,6 @@ def build_tokenizer(
         pair=f"{bos}:0 $A:0 {eos}:0 {eos}:0 $B:0 {eos}:0",
         special_tokens=[(bos, sp["bos"]), (eos, sp["eos"])],
     )
-    tok.add_special_tokens([pieces[i] for i in sorted(sp.values())] + ["<mask>"])
+    masks = ["<mask>"] if "<mask>" in pieces else []
+    tok.add_special_tokens([pieces[i] for i in sorted(sp.values())] + masks)
     return tok

