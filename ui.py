@@ -13,7 +13,14 @@ from typing import Any
 
 import gradio as gr
 
-from app.handlers import OUTLINE_DEFAULT, Handlers, SearcherLike, SearchOutcome, choices
+from app.handlers import (
+    EXPORT_TTL_S,
+    OUTLINE_DEFAULT,
+    Handlers,
+    SearcherLike,
+    SearchOutcome,
+    choices,
+)
 from app.query import K_DEFAULT, K_MAX, K_MIN, MODE_CHOICES
 from app.render import KIND_LABELS
 from app.style import OPEN_REPLY_JS
@@ -43,7 +50,9 @@ class Page:
 def build_app(searcher: SearcherLike, *, subtitle: str = "") -> gr.Blocks:
     """The search page, the reply view, exports and the ``/search`` API over ``searcher``."""
     handlers = Handlers(searcher)
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    # delete_cache: gradio's copies of exported files go after an hour, like the originals.
+    ttl = (EXPORT_TTL_S, EXPORT_TTL_S)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=ttl) as demo:
         gr.HTML(_header(subtitle), elem_classes="xl-header", js_on_load=None)
         page = _layout(handlers, searcher)
         _wire_search(page, handlers)

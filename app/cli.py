@@ -10,13 +10,17 @@ import ipaddress
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
 from app.style import CSS, theme
 from index import store
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_INDEX = Path("data/index")
 DEFAULT_CORPUS = Path("corpus")
@@ -110,9 +114,9 @@ def ensure_index(index_dir: Path, corpus: Sequence[Path], model: str | None) -> 
             f"No index at {index_dir}, and the corpus {', '.join(missing)} "
             "does not exist. Pass --corpus PATH or --index DIR."
         )
-    from index.embed import load_embedder
-
+    # Imported here: they pull in torch, which --help and the host check should not wait for.
     from index.build import build_index
+    from index.embed import load_embedder
 
     print(f"No index at {index_dir}: building it from {', '.join(map(str, corpus))} …")
     report = build_index(list(corpus), index_dir, embedder=load_embedder(model), progress=True)
@@ -128,7 +132,9 @@ def launch(
     demo: gr.Blocks, *, host: str, port: int, auth: tuple[str, str] | None, block: bool = True
 ) -> None:
     """Serve ``demo`` with the app's theme and stylesheet (tests pass ``block=False``)."""
-    demo.queue(default_concurrency_limit=4)
+    # One event at a time per handler (gradio's default): a search takes tens of ms, and the
+    # searcher's model and tokenizer are not documented as thread-safe.
+    demo.queue()
     demo.launch(
         server_name=host,
         server_port=port,
@@ -143,11 +149,14 @@ def launch(
     )
 
 
-def main(
-    argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blocks] | None = None
-) -> int:
-    """Check settings, build the index if needed, load it and serve; returns an exit code."""
+def main(argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blocks]) -> int:
+    """Check settings, build the index if needed, load it and serve ``app_factory(searcher)``.
+
+    Returns the exit code: 2 for a setting or index the user must fix (message on stderr).
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("faiss.loader", "httpx"):  # CPU-feature probing and gradio's own health checks
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parse_args(argv)
     try:
         auth = parse_auth(args.auth)
@@ -156,14 +165,20 @@ def main(
         from search.searcher import Searcher
 
         searcher = Searcher.load(args.index, model=args.model)
+        warm_up(searcher)
     except (StartupError, store.IndexStoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if app_factory is None:
-        from ui import build_app as app_factory
     demo = app_factory(searcher, subtitle=subtitle(searcher.manifest))
     launch(demo, host=args.host, port=args.port, auth=auth)
     return 0
+
+
+def warm_up(searcher: Any) -> None:
+    """Run one search so the first person to search doesn't wait for the tokenizer and model."""
+    started = time.perf_counter()
+    searcher.search("答复", k=1)
+    logger.info("warm-up search took %.2f s", time.perf_counter() - started)
 
 
 def subtitle(manifest: store.Manifest) -> str:

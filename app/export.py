@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import Workbook
@@ -66,8 +67,8 @@ def _safe_text(value: str | int | float) -> str | int | float:
     """Strip characters spreadsheets reject and defuse formula-like text."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def export_csv(hits: Sequence[SearchHit], path: Path) -> Path:
@@ -138,7 +139,7 @@ def export_outline_docx(
     return Path(path)
 
 
-def _set_fonts(doc: Document) -> None:
+def _set_fonts(doc: DocxDocument) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(12)
@@ -152,7 +153,7 @@ def _measures_of(hit: SearchHit, replies: Mapping[str, Reply]) -> Sequence[Measu
 
 
 def _add_measures(
-    doc: Document, hits: Sequence[SearchHit], replies: Mapping[str, Reply], stage: str
+    doc: DocxDocument, hits: Sequence[SearchHit], replies: Mapping[str, Reply], stage: str
 ) -> None:
     found = False
     for hit in hits:
@@ -170,7 +171,9 @@ def _add_measures(
         doc.add_paragraph("所选先例中没有识别出这一类措施。")
 
 
-def _add_policies(doc: Document, hits: Sequence[SearchHit], replies: Mapping[str, Reply]) -> None:
+def _add_policies(
+    doc: DocxDocument, hits: Sequence[SearchHit], replies: Mapping[str, Reply]
+) -> None:
     rows: dict[tuple[Policy, str], SearchHit] = {}
     for hit in hits:
         reply = replies.get(hit.doc_id)

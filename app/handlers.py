@@ -7,6 +7,7 @@ in ``ui.py``; gradio-specific updates (tab switches, dropdown choices) are built
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from search.hit import Filters, QueryError, SearchHit
 logger = logging.getLogger(__name__)
 
 OUTLINE_DEFAULT = 3  # precedents pre-selected for the Word outline
+EXPORT_TTL_S = 3600  # exported files are kept this long on the server
 API_K_MAX = 100  # the searcher's own limit; the page's slider stops at 50
 
 
@@ -142,6 +144,14 @@ class Handlers:
         return {doc_id: note for doc_id, note in notes.items() if note}
 
     def _new_path(self, stem: str, suffix: str) -> Path:
+        self._prune()
         # A folder per export, so two sessions exporting in the same second never collide.
         folder = Path(tempfile.mkdtemp(prefix=f"{stem}-", dir=self.export_dir))
         return folder / f"xianli-{stem}-{time.strftime('%Y%m%d-%H%M%S')}.{suffix}"
+
+    def _prune(self) -> None:
+        """Delete exports older than :data:`EXPORT_TTL_S`; gradio has served its own copy."""
+        cutoff = time.time() - EXPORT_TTL_S
+        for folder in self.export_dir.iterdir():
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)

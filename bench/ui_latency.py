@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,8 @@ def measure(searcher: Searcher, queries: Sequence[str], *, k: int, runs: int) ->
         handlers.search(q, k)
     bare, page = [], []
     for q in queries:
-        bare += timed(lambda q=q: searcher.search(q, k=k), runs)
-        page += timed(lambda q=q: handlers.search(q, k), runs)
+        bare += timed(partial(searcher.search, q, k=k), runs)
+        page += timed(partial(handlers.search, q, k), runs)
     hits = handlers.search(queries[0], k).hits
     replies = [searcher.reply(h.doc_id) for h in hits]
     return {
@@ -74,9 +75,7 @@ def measure(searcher: Searcher, queries: Sequence[str], *, k: int, runs: int) ->
         "runs": runs,
         "searcher.search": summary(bare),
         "page search (parse + search + cards)": summary(page),
-        "reply view": summary(
-            [t for r in replies for t in timed(lambda r=r: render_reply(r), runs)]
-        ),
+        "reply view": summary([t for r in replies for t in timed(partial(render_reply, r), runs)]),
         "export xlsx": summary(timed(lambda: handlers.export_table(hits, "xlsx"), runs)),
         "export csv": summary(timed(lambda: handlers.export_table(hits, "csv"), runs)),
         "export outline docx": summary(

@@ -37,7 +37,7 @@ SCRIPT = '<script>alert("先例")</script>'
 IMG = "<img src=x onerror=\"alert('img')\">"
 HOSTILE = {
     "留言编号": "xss-1",
-    "留言主题": f"关于小区噪音扰民的投诉 {SCRIPT}",
+    "留言主题": f"关于小区噪音扰民的投诉 {SCRIPT}{IMG}",  # titles also fill dropdowns
     "留言详情": f"楼下商铺夜间噪音扰民 {IMG}",
     "答复意见": f"网友您好！关于噪音扰民问题 {SCRIPT}，执法人员已到现场核查并责令整改。{IMG}",
     "答复时间": "2023-05-06",

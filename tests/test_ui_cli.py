@@ -19,6 +19,7 @@ from app.cli import (
 from index import store
 from tests.conftest import BUNDLED_CORPUS
 from tests.fakes import FakeEmbedder
+from ui import build_app
 
 
 def test_defaults_and_env_vars(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,13 +66,14 @@ def test_exposure_needs_auth_or_explicit_consent() -> None:
 
 
 def test_main_refuses_open_host_before_loading_anything(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--host", "0.0.0.0", "--index", "/nonexistent/idx"]) == 2
+    assert main(["--host", "0.0.0.0", "--index", "/nonexistent/idx"], app_factory=build_app) == 2
     err = capsys.readouterr().err
     assert "Refusing to bind 0.0.0.0" in err and "--allow-no-auth" in err
 
 
 def test_main_reports_a_missing_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--index", str(tmp_path / "idx"), "--corpus", str(tmp_path / "nope")])
+    argv = ["--index", str(tmp_path / "idx"), "--corpus", str(tmp_path / "nope")]
+    code = main(argv, app_factory=build_app)
     assert code == 2 and "does not exist" in capsys.readouterr().err
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +216,16 @@ def test_exports_land_in_separate_files(tmp_path: Path) -> None:
     assert len({p.parent for p in paths}) == 3 and all(p.is_file() for p in paths)
     with pytest.raises(QueryError, match="请先检索"):
         h.export_table((), "csv")
+
+
+def test_old_exports_are_pruned(tmp_path: Path) -> None:
+    s = FakeSearcher()
+    h = Handlers(s, export_dir=tmp_path)
+    old = h.export_table(s.search("园区"), "csv").parent
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    fresh = h.export_table(s.search("园区"), "csv")
+    assert not old.exists() and fresh.is_file()
 
 
 def test_choices_label_results_by_rank() -> None:
