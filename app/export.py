@@ -29,7 +29,14 @@ COLUMNS: tuple[str, ...] = (
     "匹配段落", "已落实", "下一步计划", "引用政策", "合并的相似答复", "doc_id",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-BODY_FONT = "仿宋"  # the usual body face of Chinese official documents; Word substitutes if absent
+# The faces of Chinese official documents (body 仿宋, headings 黑体/楷体); Word substitutes
+# its default when a face is not installed.
+FACES: dict[str, str] = {
+    "Normal": "仿宋",
+    "Title": "黑体",
+    "Heading 1": "黑体",
+    "Heading 2": "楷体",
+}
 
 
 def hit_row(hit: SearchHit) -> list[str | int | float]:
@@ -140,11 +147,12 @@ def export_outline_docx(
 
 
 def _set_fonts(doc: DocxDocument) -> None:
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(12)
-    # Word picks the face for Chinese characters from eastAsia, not from the plain name.
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+    doc.styles["Normal"].font.size = Pt(12)
+    for name, face in FACES.items():
+        style = doc.styles[name]
+        style.font.name = face
+        # Word picks the face for Chinese characters from eastAsia, not from the plain name.
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), face)
 
 
 def _measures_of(hit: SearchHit, replies: Mapping[str, Reply]) -> Sequence[Measure]:
@@ -155,10 +163,15 @@ def _measures_of(hit: SearchHit, replies: Mapping[str, Reply]) -> Sequence[Measu
 def _add_measures(
     doc: DocxDocument, hits: Sequence[SearchHit], replies: Mapping[str, Reply], stage: str
 ) -> None:
+    """Under one stage heading: each precedent's source once, then its measures as bullets."""
     found = False
     for hit in hits:
-        for measure in (m for m in _measures_of(hit, replies) if m.stage == stage):
-            found = True
+        measures = [m for m in _measures_of(hit, replies) if m.stage == stage]
+        if not measures:
+            continue
+        found = True
+        doc.add_heading(_clean(f"来源：{_source_line(hit)}"), level=2)
+        for measure in measures:
             para = doc.add_paragraph(style="List Bullet")
             if measure.title:
                 para.add_run(_clean(f"{measure.title}：")).bold = True
@@ -166,7 +179,6 @@ def _add_measures(
             cites = "；".join(policy_text(p) for p in measure.policies)
             if cites:
                 para.add_run(_clean(f"（引用：{cites}）"))
-            doc.add_paragraph(_clean(f"来源：{_source_line(hit)}")).runs[0].italic = True
     if not found:
         doc.add_paragraph("所选先例中没有识别出这一类措施。")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from app.export import COLUMNS, export_csv, export_outline_docx, export_xlsx
@@ -64,6 +65,10 @@ def test_outline_gathers_measures_policies_and_sources(tmp_path: Path, hits: lis
     done = text.index("一、已开展的工作")
     planned = text.index("二、下一步工作计划")
     assert done < text.index("优化园区空间布局：") < planned < text.index("加快园区建设：")
+    east_asia = doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia"))
+    assert east_asia == "仿宋"  # Chinese text gets a Chinese face, not Calibri's fallback
+    sources = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert len(sources) == 4  # each precedent named once per stage, not once per measure
     source = "，".join(
         (
             "来源：关于在中心城区建设高端制造业园区的提案的答复",
