@@ -63,8 +63,13 @@ def main() -> int:
 
 def _timed_build(work: Path, embedder: object, *, fresh: bool) -> dict[str, float | int]:
     started = time.perf_counter()
-    report = build_index([work / "corpus"], work / "index", embedder=embedder,  # type: ignore[arg-type]
-                         options=BuildOptions(fresh=fresh), progress=True)
+    report = build_index(
+        [work / "corpus"],
+        work / "index",
+        embedder=embedder,  # type: ignore[arg-type]
+        options=BuildOptions(fresh=fresh),
+        progress=True,
+    )
     wall = time.perf_counter() - started
     return {
         "records": report.replies,
@@ -84,9 +89,16 @@ def _add_records(path: Path, *, count: int) -> None:
     rows = [r for r in read_file(TIPDM4) if isinstance(r, RawRecord)][:count]
     with path.open("w", encoding="utf-8") as fh:
         for i, row in enumerate(rows):
-            body = row.fields["body"] + f"\n补充说明：本件为第{i + 1}次回访后的补充答复，已电话回访留言人。"
-            record = {"id": f"added-{i}", "title": row.fields.get("title", ""),
-                      "body": body, "date": "2020-12-31"}
+            body = (
+                row.fields["body"]
+                + f"\n补充说明：本件为第{i + 1}次回访后的补充答复，已电话回访留言人。"
+            )
+            record = {
+                "id": f"added-{i}",
+                "title": row.fields.get("title", ""),
+                "body": body,
+                "date": "2020-12-31",
+            }
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

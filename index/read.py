@@ -343,7 +343,7 @@ def _corpus_files(path: Path) -> list[tuple[Path, Path]]:
         for name in filenames:
             file = Path(folder, name)
             if _ignored_name(name) or file.suffix.lower() not in SUPPORTED_SUFFIXES:
-                logger.debug("ignored %s: hidden, a lock file, a README or an unsupported type", file)
+                logger.debug("ignored %s: hidden, lock file, README or unsupported type", file)
             else:
                 found.append((file, path))
     return sorted(found, key=lambda pair: pair[0].relative_to(path).as_posix())

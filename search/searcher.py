@@ -235,9 +235,13 @@ class Searcher:
         if not needles:
             return []
         ok = None if allowed is None else set(allowed.tolist())
-        own = [self._first_passage[r.doc_id] for r in self._reply_list
-               if r.doc_number and r.doc_id in self._first_passage
-               and any(same_doc_number(r.doc_number, n) for n in query.doc_numbers)]
+        own = [
+            self._first_passage[r.doc_id]
+            for r in self._reply_list
+            if r.doc_number
+            and r.doc_id in self._first_passage
+            and any(same_doc_number(r.doc_number, n) for n in query.doc_numbers)
+        ]
         citing = [i for i, text in enumerate(self._normalized) if any(n in text for n in needles)]
         ranked = list(dict.fromkeys([*own, *citing]))
         return [i for i in ranked if ok is None or i in ok]
