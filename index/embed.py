@@ -240,3 +240,29 @@ def _fingerprint(model: SentenceTransformer, source: str | Path) -> str:
         digest.update(f"{key}:{flat.dtype}:{tuple(tensor.shape)}".encode())
         digest.update(flat.view(torch.uint8).numpy().tobytes())
     return digest.hexdigest()
+
+
+class CrossEncoderReranker:
+    """A local sentence-transformers cross-encoder; satisfies ``search.rerank.Reranker``.
+
+    None ships offline, so reranking is off unless a folder is configured.
+    """
+
+    def __init__(self, folder: str | Path, *, device: str = "cpu") -> None:
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            raise FileNotFoundError(
+                f"reranker folder {folder} does not exist. Pass the folder of a "
+                "sentence-transformers cross-encoder copied onto this machine."
+            )
+        from sentence_transformers import CrossEncoder
+
+        self.name = str(path)
+        self._model = CrossEncoder(str(path), device=device, local_files_only=True)
+
+    def score(self, query: str, passages: Sequence[str]) -> list[float]:
+        """Relevance of each passage to ``query`` (higher is better)."""
+        if not passages:
+            return []
+        scores = self._model.predict([(query, p) for p in passages], show_progress_bar=False)
+        return [float(s) for s in np.asarray(scores).reshape(-1)]

@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from index.embed import CrossEncoderReranker
 from index.store import IndexStoreError
 from search.eval import evaluate, read_queries
 from search.hit import MODES, Filters, QueryError, SearchHit
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return _eval(args) if evaluating else _search(args)
-    except (QueryError, IndexStoreError, FileNotFoundError) as exc:
+    except (ValueError, IndexStoreError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -40,7 +41,7 @@ def _search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if not query.strip():
         raise QueryError("The query is empty: type a question, some keywords or paste a message.")
-    searcher = Searcher.load(Path(args.index), model=args.model)
+    searcher = _load(args)
     filters = Filters(
         date_from=args.date_from,
         date_to=args.date_to,
@@ -58,13 +59,18 @@ def _search(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     queries = read_queries(Path(args.queries))
-    searcher = Searcher.load(Path(args.index), model=args.model)
+    searcher = _load(args)
 
     def run(query: str) -> list[str]:
         return [h.doc_id for h in searcher.search(query, k=args.k, mode=args.mode)]
 
     print(json.dumps(evaluate(queries, run), ensure_ascii=False))
     return 0
+
+
+def _load(args: argparse.Namespace) -> Searcher:
+    reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
+    return Searcher.load(Path(args.index), model=args.model, reranker=reranker)
 
 
 def _describe(hit: SearchHit) -> str:
@@ -99,6 +105,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--mode", default="hybrid", choices=MODES)
     parser.add_argument("--model", default=None, help="override the model recorded in the index")
+    parser.add_argument(
+        "--reranker",
+        metavar="FOLDER",
+        help="rerank the top passages with a local cross-encoder (off by default)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
 
 
