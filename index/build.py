@@ -96,17 +96,8 @@ def build_index(
     embed_started = time.perf_counter()
     vectors, embedded = embed_passages(chunks, index_dir, embedder, model, opts, progress)
     embed_seconds = time.perf_counter() - embed_started
-    terms = harvest_terms(replies)
-    segmenter = (segmenter_factory or _default_segmenter)(terms)
-    paths = store.new_generation(index_dir)
-    try:
-        kind = _write_generation(paths, replies, chunks, vectors, terms, skipped, segmenter, opts)
-        manifest = _manifest(model, segmenter, kind, replies, chunks, skipped, opts, started)
-        store.commit_generation(index_dir, paths, manifest)
-    except BaseException:
-        store.discard_generation(paths)
-        raise
-    PartialVectors(index_dir, model.fingerprint).clear()
+    segmenter = (segmenter_factory or _default_segmenter)(harvest_terms(replies))
+    kind = _commit(index_dir, replies, chunks, vectors, skipped, model, segmenter, opts, started)
     return BuildReport(
         index_dir=str(index_dir),
         replies=len(replies),
@@ -118,6 +109,32 @@ def build_index(
         embed_seconds=embed_seconds,
         dense_index=kind,
     )
+
+
+def _commit(
+    index_dir: Path,
+    replies: list[Reply],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    skipped: list[Skipped],
+    model: store.ModelInfo,
+    segmenter: Segmenter,
+    opts: BuildOptions,
+    started: float,
+) -> str:
+    """Write a new generation and make it live; on any failure remove it and re-raise."""
+    paths = store.new_generation(index_dir)
+    try:
+        kind = _write_generation(
+            paths, replies, chunks, vectors, segmenter.extra_terms, skipped, segmenter, opts
+        )
+        manifest = _manifest(model, segmenter, kind, replies, chunks, skipped, opts, started)
+        store.commit_generation(index_dir, paths, manifest)
+    except BaseException:
+        store.discard_generation(paths)
+        raise
+    PartialVectors(index_dir, model.fingerprint).clear()
+    return kind
 
 
 def load_replies(
@@ -189,7 +206,7 @@ def _write_generation(
     replies: list[Reply],
     chunks: list[Chunk],
     vectors: np.ndarray,
-    terms: list[str],
+    terms: Sequence[str],
     skipped: list[Skipped],
     segmenter: Segmenter,
     opts: BuildOptions,

@@ -27,7 +27,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,7 +187,7 @@ def write_payload(
     replies: list[Reply],
     chunks: list[Chunk],
     vectors: np.ndarray,
-    terms: list[str],
+    terms: Sequence[str],
     skipped: list[Skipped],
     duplicates: list[list[str]],
 ) -> None:

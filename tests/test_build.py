@@ -151,3 +151,13 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="No readable replies"):
         build_index([tmp_path / "empty"], tmp_path / "idx", embedder=FakeEmbedder())
     assert not (tmp_path / "idx" / store.CURRENT).exists()
+
+
+def test_the_searcher_rebuilds_the_same_segmenter(fake_index: Path) -> None:
+    from index.segment import Segmenter
+
+    paths = store.live_generation(fake_index)
+    manifest = store.read_manifest(paths)
+    *_, terms = store.load_records(paths)
+    assert terms, "the build harvests terms from the corpus"
+    assert Segmenter(extra_terms=terms).dictionary_hash == manifest.dictionary_hash
