@@ -115,11 +115,14 @@ def ensure_index(index_dir: Path, corpus: Sequence[Path], model: str | None) -> 
             "does not exist. Pass --corpus PATH or --index DIR."
         )
     # Imported here: they pull in torch, which --help and the host check should not wait for.
-    from index.build import build_index
-    from index.embed import load_embedder
+    from index.build import BuildOptions, build_index
+    from index.embed import DEFAULT_MODEL, load_embedder
 
     print(f"No index at {index_dir}: building it from {', '.join(map(str, corpus))} …")
-    report = build_index(list(corpus), index_dir, embedder=load_embedder(model), progress=True)
+    options = BuildOptions(model_spec=str(model) if model else DEFAULT_MODEL)
+    report = build_index(
+        list(corpus), index_dir, embedder=load_embedder(model), options=options, progress=True
+    )
     print(
         f"Indexed {report.replies} replies ({report.passages} passages) in "
         f"{report.seconds:.1f} s; {len(report.skipped)} skipped."
