@@ -105,15 +105,18 @@ def judgments(
     grades: dict[tuple[str, str], tuple[int, str]],
     titles: dict[str, str],
 ) -> list[dict[str, object]]:
-    """One row per (query, mode, result) for bench/data: the query named by its 附件3 title."""
+    """One row per (query, mode, result) for bench/data: the query named by its 附件3 title.
+
+    The query that was run is that message's 留言详情 (not committed: long shared text).
+    """
     rows = []
     for run in runs:
         qid = str(run["qid"])
-        for doc_id in run["doc_ids"]:  # type: ignore[union-attr]
+        for rank, doc_id in enumerate(run["doc_ids"], start=1):  # type: ignore[arg-type]
             grade, note = grades[(qid, str(doc_id))]
             rows.append(
                 {"qid": qid, "query": titles.get(qid, ""), "doc_id": doc_id,
-                 "mode": run["mode"], "grade": grade, "note": note}
+                 "mode": run["mode"], "rank": rank, "grade": grade, "note": note}
             )  # fmt: skip
     return rows
 
