@@ -7,6 +7,7 @@ returned what:
     python -m bench.judge pool    # seeded sample; top 5 per mode → work dir pool + runs
     (grade every pooled result 0/1/2 in data/devset/judge/grades.jsonl: qid, doc_id, grade, note)
     python -m bench.judge score   # joins grades with runs → bench/data/judgments_fujian3.jsonl
+    python -m bench.judge report  # the scores again, from the committed judgments alone
 
 Grades: 2 = a past reply about the same concrete issue type in similar circumstances,
 1 = same topic area, 0 = unrelated. The query is each message's 留言详情; the committed
@@ -121,6 +122,23 @@ def judgments(
     return rows
 
 
+def from_judgments(
+    rows: Sequence[dict[str, object]],
+) -> tuple[list[dict[str, object]], dict[tuple[str, str], int]]:
+    """(runs, grades) back from committed judgment rows, to score without the work files."""
+    runs: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    grades: dict[tuple[str, str], int] = {}
+    for row in rows:
+        qid, doc_id = str(row["qid"]), str(row["doc_id"])
+        runs.setdefault((qid, str(row["mode"])), []).append((int(row["rank"]), doc_id))  # type: ignore[call-overload]
+        grades[(qid, doc_id)] = int(row["grade"])  # type: ignore[call-overload]
+    listed = [
+        {"qid": qid, "mode": mode, "doc_ids": [d for _, d in sorted(ranked)]}
+        for (qid, mode), ranked in runs.items()
+    ]
+    return listed, grades
+
+
 def _grade(grades: dict[tuple[str, str], int], qid: str, doc_id: str) -> int:
     if (qid, doc_id) not in grades:
         raise ValueError(f"no grade for query {qid}, doc {doc_id}: grade the whole pool first.")
@@ -136,10 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.judge", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("step", choices=("pool", "score"))
+    parser.add_argument("step", choices=("pool", "score", "report"))
     parser.add_argument("--index", type=Path, default=WORK_DIR / "index-default")
     parser.add_argument("--dir", type=Path, default=JUDGE_DIR)
     args = parser.parse_args(argv)
+    if args.step == "report":  # from the committed judgments alone
+        runs, grades = from_judgments(read_jsonl(DATA_DIR / "judgments_fujian3.jsonl"))
+        print(json.dumps(score_runs(runs, grades), ensure_ascii=False, indent=1))
+        return 0
     if not TIPDM3.is_file():
         print(f"skipped: {TIPDM3} is not there (judging needs the shared corpus)", file=sys.stderr)
         return 2

@@ -171,7 +171,7 @@ def test_mixed_queries_interleave_the_kinds_evenly() -> None:
 
 
 def test_judged_precision_and_ndcg_per_mode() -> None:
-    from bench.judge import score_runs
+    from bench.judge import from_judgments, judgments, score_runs
 
     runs = [
         {"qid": "q", "mode": "hybrid", "doc_ids": ["a", "b", "c", "d", "e"]},
@@ -187,6 +187,9 @@ def test_judged_precision_and_ndcg_per_mode() -> None:
     assert result["keyword"]["ndcg@5"] == 0.0
     with pytest.raises(ValueError, match="no grade"):
         score_runs([{"qid": "q", "mode": "hybrid", "doc_ids": ["zz"]}], grades)
+    rows = judgments(runs, {k: (g, "") for k, g in grades.items()}, {"q": "标题"})
+    assert [r["rank"] for r in rows[:2]] == [1, 2] and rows[0]["query"] == "标题"
+    assert score_runs(*from_judgments(rows)) == result  # the committed file alone suffices
 
 
 def test_paired_ci_brackets_the_mean_difference() -> None:
