@@ -1,7 +1,7 @@
 """Cut a reply into passages that follow its structure, ready to embed.
 
-One passage per section, or per measure when the parser found measures but no sections;
-a reply with neither (most message-board replies) is cut at its paragraphs, short
+One passage per section, or per measure when the parser found measures but no sections in
+a formal reply; otherwise (message-board replies) the body is cut at its paragraphs, short
 paragraphs packed together. Text longer than ``max_chars`` is split at sentence ends with
 the previous piece's last sentence(s) repeated, so a measure that straddles a cut is still
 whole in one of the pieces. Greetings, thanks, contact lines and header lines (文号,
@@ -105,10 +105,14 @@ def _chunks(
 
 
 def _units(reply: Reply) -> Iterator[list[tuple[str, str]]]:
-    """(heading, text) for each part of the reply, by sections, by measures, as the body."""
+    """(heading, text) for each part of the reply, by sections, by measures, as the body.
+
+    A message reply's measures are single sentences picked out by action cues, not parts
+    that cover the reply: cutting by them would leave the rest of the answer unindexed.
+    """
     if reply.sections:
         yield [(s.heading, s.text) for s in reply.sections]
-    if reply.measures:
+    if reply.measures and reply.kind != "message_reply":
         yield [(m.title, m.text) for m in reply.measures]
     yield [("", reply.body)]
 

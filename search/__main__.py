@@ -61,8 +61,10 @@ def _eval(args: argparse.Namespace) -> int:
     queries = read_queries(Path(args.queries))
     searcher = _load(args)
 
-    def run(query: str) -> list[str]:
-        return [h.doc_id for h in searcher.search(query, k=args.k, mode=args.mode)]
+    def run(query: str) -> list[tuple[str, ...]]:
+        # a hit stands for the near-duplicates folded into it too
+        hits = searcher.search(query, k=args.k, mode=args.mode)
+        return [(h.doc_id, *h.duplicates) for h in hits]
 
     print(json.dumps(evaluate(queries, run), ensure_ascii=False))
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,30 +46,42 @@ def read_queries(path: Path) -> list[LabelledQuery]:
     return queries
 
 
-def recall_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+# A ranked entry is one doc id, or the ids of one hit: the reply shown and the near-duplicates
+# folded into it. A hit counts as relevant when any of its ids is.
+Ranked = Sequence[str | Collection[str]]
+
+
+def _ids(entry: str | Collection[str]) -> frozenset[str]:
+    return frozenset((entry,)) if isinstance(entry, str) else frozenset(entry)
+
+
+def recall_at(ranked: Ranked, relevant: frozenset[str], k: int) -> float:
     """Share of the relevant ids found in the top ``k``."""
-    return len(relevant.intersection(ranked[:k])) / len(relevant) if relevant else 0.0
+    found = frozenset().union(*(_ids(e) for e in ranked[:k]))
+    return len(relevant & found) / len(relevant) if relevant else 0.0
 
 
-def mrr_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
-    """Reciprocal rank of the first relevant id in the top ``k`` (0 when none)."""
-    for rank, doc_id in enumerate(ranked[:k], start=1):
-        if doc_id in relevant:
+def mrr_at(ranked: Ranked, relevant: frozenset[str], k: int) -> float:
+    """Reciprocal rank of the first relevant hit in the top ``k`` (0 when none)."""
+    for rank, entry in enumerate(ranked[:k], start=1):
+        if _ids(entry) & relevant:
             return 1.0 / rank
     return 0.0
 
 
-def ndcg_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+def ndcg_at(ranked: Ranked, relevant: frozenset[str], k: int) -> float:
     """Binary-relevance nDCG of the top ``k``."""
-    dcg = sum(1.0 / math.log2(r + 1) for r, d in enumerate(ranked[:k], start=1) if d in relevant)
+    dcg = sum(
+        1.0 / math.log2(r + 1) for r, e in enumerate(ranked[:k], start=1) if _ids(e) & relevant
+    )
     ideal = sum(1.0 / math.log2(r + 1) for r in range(1, min(len(relevant), k) + 1))
     return dcg / ideal if ideal else 0.0
 
 
 def evaluate(
-    queries: Iterable[LabelledQuery], run: Callable[[str], Sequence[str]]
+    queries: Iterable[LabelledQuery], run: Callable[[str], Ranked]
 ) -> dict[str, float | int]:
-    """Mean recall@1/5/10, MRR@10 and nDCG@10 of ``run`` (query → ranked doc ids)."""
+    """Mean recall@1/5/10, MRR@10 and nDCG@10 of ``run`` (query → ranked hits)."""
     totals = {"recall@1": 0.0, "recall@5": 0.0, "recall@10": 0.0, "mrr@10": 0.0, "ndcg@10": 0.0}
     count = 0
     for q in queries:

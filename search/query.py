@@ -20,9 +20,9 @@ from search.hit import QueryError
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 5_000  # beyond a long proposal: the rest is cut (and logged)
-MAX_TERMS = 32  # keyword terms kept from a long query
+MAX_TERMS = 64  # keyword terms kept from a long query (32 → 64: +3.8 MRR points, bench/)
 DENSE_PIECE_CHARS = 400  # what the embedder sees per piece (its passages are this long)
-MAX_DENSE_PIECES = 4
+MAX_DENSE_PIECES = 2  # 1, 2 and 4 score alike on the devset; each piece costs a model pass
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _TITLE = re.compile(r"《([^《》]{2,80})》")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")

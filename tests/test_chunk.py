@@ -251,3 +251,26 @@ def test_all_tipdm_replies(tipdm4_path: Path) -> None:
     empty = [r for r in replies if r.doc_id not in per_doc]
     assert 30 <= len(empty) <= 150  # the boilerplate-only replies
     assert not any("留言已收悉" in r.body and len(r.body) > 200 for r in empty)
+
+
+def test_message_reply_is_chunked_by_its_body_not_its_measure_sentences() -> None:
+    from index.reply import Measure, Reply, Source
+
+    body = (
+        "网友：您好！留言收悉。经核查，该路段路灯线路老化，夜间多处熄灭，周边居民出行不便。"
+        "我局已责令维护单位更换线路。下一步将加强日常巡查。感谢您对我们工作的关心和支持。"
+    )
+    reply = Reply(
+        doc_id="m1",
+        kind="message_reply",
+        title="某路段路灯不亮",
+        body=body,
+        source=Source("t.csv", 2),
+        measures=(
+            Measure("更换线路", "我局已责令维护单位更换线路。", "done"),
+            Measure("加强巡查", "下一步将加强日常巡查。", "planned"),
+        ),
+    )
+    passages = "".join(c.passage for c in chunk_reply(reply))
+    assert "线路老化" in passages and "更换线路" in passages and "加强日常巡查" in passages
+    assert "感谢您对我们工作的关心" not in passages

@@ -38,3 +38,10 @@ def test_malformed_query_file_names_the_line(tmp_path: Path) -> None:
     path.write_text('{"qid": 1, "query": "x", "relevant_ids": []}\n{"qid": 2}\n', encoding="utf-8")
     with pytest.raises(QueryError, match="line 2"):
         read_queries(path)
+
+
+def test_a_hit_counts_when_a_folded_duplicate_is_relevant() -> None:
+    ranked = [("a",), ("b", "dup-of-b")]
+    rel = frozenset({"dup-of-b"})
+    assert mrr_at(ranked, rel, 10) == 0.5
+    assert recall_at(ranked, rel, 1) == 0.0 and recall_at(ranked, rel, 2) == 1.0
