@@ -67,7 +67,7 @@ def search_dense(
 
 def _params(index: faiss.Index, selector: faiss.IDSelector | None) -> faiss.SearchParameters:
     if isinstance(index, faiss.IndexHNSW):
-        params = faiss.SearchParametersHNSW(efSearch=HNSW_EF_SEARCH)
+        params = faiss.SearchParametersHNSW(efSearch=HNSW_EF_SEARCH)  # type: ignore[attr-defined]
     else:
         params = faiss.SearchParameters()
     if selector is not None:

@@ -150,7 +150,7 @@ def _tensor(bundle: E5Bundle, name: str, shape: tuple[int, ...]) -> np.ndarray:
 def bert_state_dict(bundle: E5Bundle) -> dict[str, np.ndarray]:
     """Dequantised weights under ``transformers.BertModel`` parameter names."""
     d = bundle.dims
-    size = {"h": d["hidden"], "ff": d["ff"], None: None}
+    size: dict[str | None, int] = {"h": d["hidden"], "ff": d["ff"]}
     state = {
         "embeddings.word_embeddings.weight": _tensor(bundle, "emb.word", (d["vocab"], size["h"])),
         "embeddings.position_embeddings.weight": _tensor(

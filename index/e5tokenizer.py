@@ -52,7 +52,7 @@ def _double_array(keys: dict[bytes, int]) -> list[int]:
         for byte in key:
             node = node.setdefault(byte, {})
         node[-1] = value  # -1: this prefix is itself a key
-    units, occupied, bases = [0] * 256, bytearray(256), set()
+    units, occupied, bases = [0] * 256, bytearray(256), set[int]()
     occupied[0] = 1  # the root
     pending = [(trie, 0)]
     while pending:
