@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of the very top ranks
+# Cormack et al. (2009) use 60; 30 scored a little better on bench/devset (tuning half,
+# confirmed on the other). Lower k gives the very top ranks more say.
+RRF_K = 30
 
 
 def rrf(
