@@ -19,6 +19,7 @@ import gradio as gr
 
 from app.style import CSS, theme
 from index import store
+from index.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blo
 
     Returns the exit code: 2 for a setting or index the user must fix (message on stderr).
     """
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
     for noisy in ("faiss.loader", "httpx"):  # CPU-feature probing and gradio's own health checks
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parse_args(argv)

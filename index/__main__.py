@@ -15,6 +15,7 @@ from pathlib import Path
 from index import store
 from index.build import BuildOptions, BuildReport, build_index
 from index.embed import DEFAULT_MODEL, load_embedder
+from index.logs import configure_logging
 from index.parse import parse_record
 from index.read import ReadError, TableError, parse_column_map, read_file
 from index.reply import Reply, Skipped
@@ -24,10 +25,7 @@ from index.summary import describe_reply
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return int(args.func(args))
     except (FileNotFoundError, ReadError, TableError, ValueError) as exc:

@@ -198,7 +198,9 @@ def _load_sentence_transformer(model: str | Path, device: str) -> SentenceTransf
             f"(one with modules.json or config.json), or omit the model to use the default."
         )
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a bar per model load is noise in a CLI
     try:
         return SentenceTransformer(
             str(path) if is_local else str(model), device=device, local_files_only=is_local

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from index.embed import CrossEncoderReranker
+from index.logs import configure_logging
 from index.store import IndexStoreError
 from search.eval import evaluate, read_queries
 from search.hit import MODES, Filters, QueryError, SearchHit
@@ -26,10 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluating = bool(argv) and argv[0] == "eval"
     parser = _eval_parser() if evaluating else _search_parser()
     args = parser.parse_args(argv[1:] if evaluating else argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return _eval(args) if evaluating else _search(args)
     except (ValueError, IndexStoreError, FileNotFoundError) as exc:

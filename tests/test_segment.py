@@ -175,6 +175,7 @@ def test_jieba_loads_quietly_through_logging(
     capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="jieba")  # a CLI test may have quieted it
     seg = Segmenter(extra_terms=["青岚市某某局"])
     seg.tokenize("加载")
     assert capfd.readouterr().err == ""
