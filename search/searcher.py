@@ -84,7 +84,8 @@ class Searcher:
         self.reranker = reranker
         position = {r.doc_id: i for i, r in enumerate(replies)}
         self._passage_reply = np.array([position[c.doc_id] for c in chunks], dtype=np.int64)
-        self._normalized = [normalize_doc_number(c.text) for c in chunks]
+        self._texts = [c.text for c in chunks]
+        self._normalized = [normalize_doc_number(t) for t in self._texts]
         self._first_passage: dict[str, int] = {}
         for i, chunk in enumerate(chunks):
             self._first_passage.setdefault(chunk.doc_id, i)
@@ -159,7 +160,7 @@ class Searcher:
         skip = {doc_id, *self._duplicates.get(doc_id, ())}
         hits = self.search(text, k=min(MAX_K, k + len(skip)), filters=filters)
         kept = [h for h in hits if h.doc_id not in skip][:k]
-        return [_reranked(h, rank) for rank, h in enumerate(kept, start=1)]
+        return [_renumbered(h, rank) for rank, h in enumerate(kept, start=1)]
 
     def reply(self, doc_id: str) -> Reply:
         """The whole reply with this id."""
@@ -205,8 +206,7 @@ class Searcher:
                 weights.append(self.weights.exact)
         fused = rrf(lists, weights)
         if self.reranker is not None:
-            texts = [c.text for c in self.chunks]
-            fused = rerank(self.reranker, query.text, [i for i, _ in fused], texts)
+            fused = rerank(self.reranker, query.text, [i for i, _ in fused], self._texts)
             return [RankedPassage(i, s) for i, s in fused]
         if mode == "hybrid":
             ceiling = rrf_ceiling(weights)
@@ -279,5 +279,5 @@ def _model_spec(manifest: store.Manifest) -> str:
     return str(spec) if spec else DEFAULT_MODEL
 
 
-def _reranked(hit: SearchHit, rank: int) -> SearchHit:
+def _renumbered(hit: SearchHit, rank: int) -> SearchHit:
     return replace(hit, rank=rank)
