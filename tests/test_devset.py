@@ -192,6 +192,35 @@ def test_judged_precision_and_ndcg_per_mode() -> None:
     assert score_runs(*from_judgments(rows)) == result  # the committed file alone suffices
 
 
+def test_repool_reuses_committed_grades_and_grades_only_new_pairs() -> None:
+    from bench.judge import head_to_head, known_grades, merged_grades, to_grade
+
+    known = known_grades([{"qid": "q", "doc_id": "a", "grade": 2, "note": "old"}])
+    pooled = [
+        {"qid": "q", "message": "m", "candidates": [{"doc_id": "a"}, {"doc_id": "b"}]},
+        {"qid": "r", "message": "n", "candidates": [{"doc_id": "a"}]},
+    ]
+    todo = to_grade(pooled, known)
+    assert [(r["qid"], [c["doc_id"] for c in r["candidates"]]) for r in todo] == [
+        ("q", ["b"]),
+        ("r", ["a"]),  # a grade is per (query, reply): r's "a" is still ungraded
+    ]
+    runs = [
+        {"qid": "q", "mode": "hybrid", "doc_ids": ["a", "b"]},
+        {"qid": "q", "mode": "dense", "doc_ids": ["b", "a"]},
+    ]
+    fresh = {("q", "b"): (0, "new")}
+    grades, n_fresh, n_reused = merged_grades(runs, fresh, known)
+    assert grades == {("q", "a"): (2, "old"), ("q", "b"): (0, "new")}
+    assert (n_fresh, n_reused) == (1, 1)
+    later = merged_grades(runs, {("q", "a"): (1, "later"), **fresh}, known)[0]
+    assert later[("q", "a")] == (1, "later")  # the judge's later word wins
+    with pytest.raises(ValueError, match="no grade for query q"):
+        merged_grades(runs, {}, known)
+    plain = {k: g for k, (g, _) in grades.items()}
+    assert head_to_head(runs, plain, "hybrid", "dense") == {"better": 1, "equal": 0, "worse": 0}
+
+
 def test_paired_ci_brackets_the_mean_difference() -> None:
     from bench.eval_modes import paired_ci
 
