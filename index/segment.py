@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jieba
 
-from index.docnum import DOC_NUMBER_RE, normalize_doc_number
+from index.docnum import DOC_NUMBER_RE, canonical, normalize_doc_number, split_lead
 from index.reply import Reply
 
 logger = logging.getLogger(__name__)
@@ -43,12 +43,6 @@ _DICT_LINE = re.compile(r"^(?P<word>\S+?)(?: (?P<freq>\d+))?(?: (?P<tag>[a-z]+))
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%-]{2,}$")
 # Spans protected from jieba: a 《title》 or a 文号 (after normalisation to 〔〕).
 _SPAN = re.compile(rf"《(?P<title>[^《》\n]{{1,120}})》|(?P<doc>{DOC_NUMBER_RE.pattern})")
-# docnum's prefix takes up to 6 CJK characters, so "府印发了焦政〔2018〕7号" captures
-# "府印发了焦政"; the issuer's abbreviation starts after the last of these verbs and
-# particles, which no abbreviation contains.
-_DOC_LEAD = re.compile(
-    r"根据|按照|依据|依照|参照|对照|印发|出台|下发|转发|制定|发布|执行|落实|贯彻|[了的和与及或即见是在按依据]"
-)
 _NUMERIC = re.compile(r"^[\d.,:/%‰+\-]+$")
 # Single CJK characters are mostly particles or fragments jieba could not join, so they
 # are dropped; these few are whole nouns that messages are about (停了水, 这条路, 交的费)
@@ -219,10 +213,7 @@ def _clean_term(term: str | None) -> str:
 
 def _split_doc_number(m: re.Match[str]) -> tuple[str, str]:
     """(words captured before the issuer's abbreviation, the 文号 token)."""
-    prefix = m["prefix"]
-    cuts = [w.end() for w in _DOC_LEAD.finditer(prefix) if len(prefix) - w.end() >= 2]
-    cut = max(cuts, default=0)
-    return prefix[:cut], f"{prefix[cut:]}〔{m['year']}〕{int(m['num'])}号"
+    return split_lead(m["prefix"])[0], canonical(m)
 
 
 def _nfkc(text: str) -> str:
