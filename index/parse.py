@@ -100,27 +100,13 @@ def _formal_reply(
 ) -> Reply:
     return Reply(
         doc_id=doc_id,
-        kind=head.kind,
         title=title,
         body=body,
         source=source,
-        issuer=head.issuer,
-        doc_number=head.doc_number,
-        signer=head.signer,
-        result_grade=head.result_grade,
-        session=head.session,
-        proposal_number=head.proposal_number,
-        proposer=head.proposer,
-        proposal_title=head.proposal_title,
-        co_handlers=head.co_handlers,
-        date=head.date,
-        contact_unit=head.contact_unit,
-        contact_person=head.contact_person,
-        contact_phone=head.contact_phone,
-        cc=head.cc,
         sections=sections,
         measures=measures,
         policies=policies,
+        **head.reply_fields(),
     )
 
 

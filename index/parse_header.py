@@ -7,7 +7,8 @@ Works on the normalised, repaired, markdown-free lines of one reply (see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from index.docnum import find_doc_numbers
 from index.normalize import DATE_RE, is_date_line, parse_date
@@ -49,6 +50,11 @@ _COPIES_RE = re.compile(r"[（(]\s*\d+\s*份\s*[）)]")
 _MAX_HEADER_LINES = 15
 
 
+# Header fields that are not copied into a Reply: the parser builds the title itself, and
+# body_start is a line position.
+_NOT_REPLY = frozenset({"title", "body_start"})
+
+
 @dataclass(frozen=True)
 class Header:
     """What the header and tail of a formal reply say; ``body_start`` is the first body line."""
@@ -70,6 +76,10 @@ class Header:
     contact_phone: str | None = None
     cc: tuple[str, ...] = ()
     body_start: int = 0
+
+    def reply_fields(self) -> dict[str, Any]:
+        """The fields a :class:`~index.reply.Reply` takes as they are (not title or position)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_REPLY}
 
 
 def read_header(lines: list[str]) -> Header:
