@@ -125,9 +125,7 @@ def _commit(
     """Write a new generation and make it live; on any failure remove it and re-raise."""
     paths = store.new_generation(index_dir)
     try:
-        kind = _write_generation(
-            paths, replies, chunks, vectors, segmenter.extra_terms, skipped, segmenter, opts
-        )
+        kind = _write_generation(paths, replies, chunks, vectors, skipped, segmenter, opts)
         manifest = _manifest(model, segmenter, kind, replies, chunks, skipped, opts, started)
         store.commit_generation(index_dir, paths, manifest)
     except BaseException:
@@ -206,12 +204,12 @@ def _write_generation(
     replies: list[Reply],
     chunks: list[Chunk],
     vectors: np.ndarray,
-    terms: Sequence[str],
     skipped: list[Skipped],
     segmenter: Segmenter,
     opts: BuildOptions,
 ) -> str:
     duplicates = near_duplicate_groups(replies, chunks, vectors)
+    terms = segmenter.extra_terms  # stored so the searcher rebuilds the same segmenter
     store.write_payload(paths, replies, chunks, vectors, terms, skipped, duplicates)
     dense, kind = build_dense(vectors, threshold=opts.hnsw_threshold)
     write_dense(dense, paths.file(store.DENSE))

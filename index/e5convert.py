@@ -24,6 +24,7 @@ from safetensors.numpy import save_file
 
 from index.e5format import E5Bundle, bert_state_dict, bundled_model_path, read_bundle
 from index.e5tokenizer import build_tokenizer
+from index.store import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +35,7 @@ PROMPTS = {"query": "query: ", "document": "passage: "}
 
 def source_fingerprint(source: Path) -> str:
     """sha256 of the source model file together with :data:`CONVERTER_VERSION`."""
-    return hashlib.sha256(f"{_sha256(source)}:{CONVERTER_VERSION}".encode()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return hashlib.sha256(f"{sha256_file(source)}:{CONVERTER_VERSION}".encode()).hexdigest()
 
 
 def read_marker(folder: Path) -> dict[str, str] | None:
@@ -85,7 +78,7 @@ def convert(source: Path, target: Path, *, fingerprint: str | None = None) -> Pa
             "fingerprint": fingerprint,
             "source": str(source),
             "converter_version": CONVERTER_VERSION,
-            "source_sha256": _sha256(source),
+            "source_sha256": sha256_file(source),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         _write_json(work / MARKER_FILE, marker)

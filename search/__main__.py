@@ -16,6 +16,7 @@ from index.logs import configure_logging
 from index.store import IndexStoreError
 from search.eval import evaluate, read_queries
 from search.hit import MODES, Filters, QueryError, SearchHit
+from search.query import EMPTY_QUERY
 from search.searcher import Searcher
 
 DEFAULT_INDEX = "data/index"
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 def _search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if not query.strip():
-        raise QueryError("The query is empty: type a question, some keywords or paste a message.")
+        raise QueryError(EMPTY_QUERY)  # checked before the model is loaded
     searcher = _load(args)
     filters = Filters(
         date_from=args.date_from,

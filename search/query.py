@@ -23,6 +23,7 @@ MAX_QUERY_CHARS = 5_000  # beyond a long proposal: the rest is cut (and logged)
 MAX_TERMS = 64  # keyword terms kept from a long query (32 → 64: +3.8 MRR points, bench/)
 DENSE_PIECE_CHARS = 400  # what the embedder sees per piece (its passages are this long)
 MAX_DENSE_PIECES = 2  # 1, 2 and 4 score alike on the devset; each piece costs a model pass
+EMPTY_QUERY = "The query is empty: type a question, some keywords or paste a message."
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _TITLE = re.compile(r"《([^《》]{2,80})》")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
@@ -49,7 +50,7 @@ def prepare_query(
         raise QueryError(f"The query must be text, not {type(raw).__name__}.")
     text = clean_query(raw)
     if not text:
-        raise QueryError("The query is empty: type a question, some keywords or paste a message.")
+        raise QueryError(EMPTY_QUERY)
     tokens = tokenize(text)
     return PreparedQuery(
         text=text,

@@ -47,8 +47,10 @@ def group_hits(
                 shown.setdefault(other, doc_id)
         if leader == doc_id and len(passages.setdefault(doc_id, [])) < PASSAGES_PER_HIT:
             passages[doc_id].append(item)
+    terms = highlight_terms(query)
+    doc_numbers = set(query.doc_numbers)
     return [
-        _hit(replies[d], rank, passages[d], query, chunks, duplicates.get(d, ()))
+        _hit(replies[d], rank, passages[d], terms, doc_numbers, chunks, duplicates.get(d, ()))
         for rank, d in enumerate(order, start=1)
     ]
 
@@ -57,18 +59,18 @@ def _hit(
     reply: Reply,
     rank: int,
     ranked: list[RankedPassage],
-    query: PreparedQuery,
+    terms: tuple[str, ...],
+    doc_numbers: set[str],
     chunks: Sequence[Chunk],
     duplicates: tuple[str, ...],
 ) -> SearchHit:
-    terms = highlight_terms(query)
     matched = tuple(
         MatchedPassage(
             chunk_id=chunks[r.passage].chunk_id,
             heading=chunks[r.passage].heading,
             text=chunks[r.passage].passage,
             score=round(float(r.score), 6),
-            highlights=find_spans(chunks[r.passage].passage, terms, set(query.doc_numbers)),
+            highlights=find_spans(chunks[r.passage].passage, terms, doc_numbers),
         )
         for r in ranked
     )
