@@ -255,6 +255,14 @@ def _id_key(message_id: str) -> tuple[int, str]:
     return (int(message_id), "") if message_id.isdigit() else (sys.maxsize, message_id)
 
 
+def table_present(table: Path) -> bool:
+    """Whether the shared table is there; says why the benchmark is skipped when it is not."""
+    if table.is_file():
+        return True
+    print(f"skipped: {table} is not there (the devset needs the shared corpus)", file=sys.stderr)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the devset files; prints the masking statistics as JSON."""
     parser = argparse.ArgumentParser(
@@ -267,11 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.table.is_file():
-        print(
-            f"skipped: {args.table} is not there (the devset needs the shared corpus)",
-            file=sys.stderr,
-        )
+    if not table_present(args.table):
         return 2
     messages = read_messages(args.table)
     devset = build_devset(messages, tokenize=Segmenter().tokenize, n=args.n, seed=args.seed)

@@ -25,7 +25,16 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench.devset import DATA_DIR, KINDS, TIPDM4, WORK_DIR, materialize, read_jsonl, read_messages
+from bench.devset import (
+    DATA_DIR,
+    KINDS,
+    TIPDM4,
+    WORK_DIR,
+    materialize,
+    read_jsonl,
+    read_messages,
+    table_present,
+)
 from bench.tuning import CachedEmbedder, Settings, applied, tune
 from index import store
 from index.build import BuildOptions, build_index
@@ -210,11 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     """Compare the modes (and tune with ``--tune``); prints markdown and JSON."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if not args.table.is_file():
-        print(
-            f"skipped: {args.table} is not there (the devset needs the shared corpus)",
-            file=sys.stderr,
-        )
+    if not table_present(args.table):
         return 2
     embedder, spec = _embedder(args)
     index_dir = args.work_dir / ("index-fake" if args.fake else f"index-{Path(spec).name}")

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.devset import DATA_DIR, KINDS, TIPDM4, WORK_DIR
+from bench.devset import DATA_DIR, KINDS, TIPDM4, WORK_DIR, table_present
 from bench.eval_modes import load_queries
 from bench.tuning import Settings, applied
 from index import store
@@ -141,10 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         help="bench.tuning.Settings fields to try, e.g. '{\"max_pieces\": 1}'",
     )
     args = parser.parse_args(argv)
-    if not TIPDM4.is_file():
-        print(
-            f"skipped: {TIPDM4} is not there (the devset needs the shared corpus)", file=sys.stderr
-        )
+    if not table_present(TIPDM4):
         return 2
     queries = mixed_queries(load_queries(DATA_DIR, TIPDM4), args.n)
     load_average = os.getloadavg()[0]  # other work on the machine skews every figure
