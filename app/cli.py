@@ -13,13 +13,18 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
 from app.style import CSS, theme
-from index import store
-from index.logs import configure_logging
+from search import (
+    IndexStoreError,
+    IndexSummary,
+    SearcherLike,
+    SearchRequest,
+    configure_logging,
+    ensure_index,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,34 +107,14 @@ def check_exposure(host: str, auth: tuple[str, str] | None, allow_no_auth: bool)
     )
 
 
-def ensure_index(index_dir: Path, corpus: Sequence[Path], model: str | None) -> None:
+def build_if_missing(index_dir: Path, corpus: Sequence[Path], model: str | None) -> None:
     """Build the index from ``corpus`` when ``index_dir`` has none (progress on the terminal)."""
     try:
-        store.live_generation(index_dir)
-        return
-    except store.IndexNotFound:
-        pass
-    missing = [str(p) for p in corpus if not p.exists()]
-    if missing:
-        raise StartupError(
-            f"No index at {index_dir}, and the corpus {', '.join(missing)} "
-            "does not exist. Pass --corpus PATH or --index DIR."
-        )
-    # Imported here: they pull in torch, which --help and the host check should not wait for.
-    from index.build import BuildOptions, build_index
-    from index.embed import DEFAULT_MODEL, load_embedder
-
-    print(f"No index at {index_dir}: building it from {', '.join(map(str, corpus))} …")
-    options = BuildOptions(model_spec=str(model) if model else DEFAULT_MODEL)
-    report = build_index(
-        list(corpus), index_dir, embedder=load_embedder(model), options=options, progress=True
-    )
-    print(
-        f"Indexed {report.replies} replies ({report.passages} passages) in "
-        f"{report.seconds:.1f} s; {len(report.skipped)} skipped."
-    )
-    for item in report.skipped:
-        print(f"  skipped {item.path}: {item.reason}")
+        report = ensure_index(index_dir, corpus, model=model, progress=True)
+    except FileNotFoundError as exc:
+        raise StartupError(str(exc)) from None
+    if report is not None:
+        print(report.describe())
 
 
 def launch(
@@ -165,28 +150,27 @@ def main(argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blo
     try:
         auth = parse_auth(args.auth)
         check_exposure(args.host, auth, args.allow_no_auth)
-        ensure_index(args.index, args.corpus, args.model)
-        from search.searcher import Searcher
+        build_if_missing(args.index, args.corpus, args.model)
+        from search import Searcher  # torch: only once the settings are known to be good
 
         searcher = Searcher.load(args.index, model=args.model)
         warm_up(searcher)
-    except (StartupError, store.IndexStoreError, ValueError) as exc:
+    except (StartupError, IndexStoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    demo = app_factory(searcher, subtitle=subtitle(searcher.manifest))
+    demo = app_factory(searcher, subtitle=subtitle(searcher.summary()))
     launch(demo, host=args.host, port=args.port, auth=auth)
     return 0
 
 
-def warm_up(searcher: Any) -> None:
+def warm_up(searcher: SearcherLike) -> None:
     """Run one search so the first person to search doesn't wait for the tokenizer and model."""
     started = time.perf_counter()
-    searcher.search("答复", k=1)
+    searcher.run(SearchRequest("答复", k=1))
     logger.info("warm-up search took %.2f s", time.perf_counter() - started)
 
 
-def subtitle(manifest: store.Manifest) -> str:
+def subtitle(summary: IndexSummary) -> str:
     """One line about the index under the title: size, model, build time."""
-    counts = manifest.counts
-    return (f"{counts.get('replies', 0)} 件答复 · {counts.get('passages', 0)} 个段落 · "
-            f"模型 {manifest.model.name} · 建于 {manifest.built_at}")  # fmt: skip
+    return (f"{summary.replies} 件答复 · {summary.passages} 个段落 · "
+            f"模型 {summary.model} · 建于 {summary.built_at}")  # fmt: skip

@@ -13,35 +13,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from app.export import export_csv, export_outline_docx, export_xlsx
-from app.query import build_filters, check_k, check_mode
 from app.render import card_note, notice, render_hits, render_reply
-from index.reply import Reply
-from search.hit import Filters, QueryError, SearchHit
+from search import QueryError, SearcherLike, SearchHit, SearchRequest
 
 logger = logging.getLogger(__name__)
 
 OUTLINE_DEFAULT = 3  # precedents pre-selected for the Word outline
 EXPORT_TTL_S = 3600  # exported files are kept this long on the server
-API_K_MAX = 100  # the searcher's own limit; the page's slider stops at 50
-
-
-class SearcherLike(Protocol):
-    """The part of :class:`search.searcher.Searcher` the app uses (fakes implement it in tests)."""
-
-    def search(
-        self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
-    ) -> list[SearchHit]: ...
-
-    def reply(self, doc_id: str) -> Reply: ...
-
-    def similar(
-        self, doc_id: str, *, k: int = 10, filters: Filters | None = None
-    ) -> list[SearchHit]: ...
-
-    def facets(self) -> Any: ...
+# The search form's fields, by name: the page wires its components to these, and
+# Handlers.search and the API take them as keyword arguments.
+FORM_FIELDS = ("query", "k", "mode", "date_from", "date_to", "issuer", "kinds", "grades")
 
 
 @dataclass(frozen=True)
@@ -67,37 +51,24 @@ class Handlers:
         self.export_dir = Path(export_dir or tempfile.mkdtemp(prefix="xianli-export-"))
         self.export_dir.mkdir(parents=True, exist_ok=True)
 
-    def search(
-        self,
-        query: str,
-        k: float | int | None = None,
-        mode: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        issuer: str | None = None,
-        kinds: Sequence[str] | None = None,
-        grades: Sequence[str] | None = None,
-    ) -> SearchOutcome:
-        """Run a search from the form; a :class:`QueryError` becomes a visible notice."""
+    def search(self, **form: Any) -> SearchOutcome:
+        """Run a search from the form's fields; a :class:`QueryError` becomes a notice."""
         try:
-            if not (query or "").strip():
-                raise QueryError("请输入要检索的问题，或粘贴提案、建议、留言的原文。")
-            filters = build_filters(date_from, date_to, issuer, kinds, grades)
+            request = SearchRequest.parse(**form)
             started = time.perf_counter()
-            hits = self.searcher.search(query, k=check_k(k), mode=check_mode(mode), filters=filters)
+            hits = self.searcher.run(request)
         except QueryError as exc:
             return SearchOutcome(notice(str(exc), tone="warn"), "", (), error=str(exc))
         took = time.perf_counter() - started
-        logger.info("search %r → %d hits in %.3f s", query[:40], len(hits), took)
+        logger.info(
+            "search of %d characters → %d hits in %.3f s", len(request.query), len(hits), took
+        )
         status = notice(f"找到 {len(hits)} 件相关答复（用时 {took:.2f} 秒）") if hits else ""
         return SearchOutcome(status, render_hits(hits, notes=self._notes(hits)), tuple(hits))
 
-    def api_search(self, query: str, k: int, mode: str, **form: Any) -> list[dict[str, Any]]:
+    def api_search(self, **form: Any) -> list[dict[str, Any]]:
         """The JSON API: hits as dicts; raises :class:`QueryError` for input to correct."""
-        filters = build_filters(**form)
-        k = check_k(k, low=1, high=API_K_MAX)
-        hits = self.searcher.search(query, k=k, mode=check_mode(mode), filters=filters)
-        return [h.to_dict() for h in hits]
+        return [h.to_dict() for h in self.searcher.run(SearchRequest.parse(**form))]
 
     def reply(self, doc_id: str | None) -> str:
         """The reply view for ``doc_id``, or a hint to pick one."""
@@ -108,13 +79,13 @@ class Handlers:
         except QueryError as exc:
             return notice(str(exc), tone="warn")
 
-    def similar(self, doc_id: str | None, k: float | int | None = None) -> SearchOutcome:
+    def similar(self, doc_id: str | None, k: int = 10) -> SearchOutcome:
         """Cards for the replies most like ``doc_id``."""
         if not doc_id:
             message = "请先选择一件答复，再查找相似答复。"
             return SearchOutcome(notice(message, tone="warn"), "", (), error=message)
         try:
-            hits = self.searcher.similar(doc_id, k=check_k(k))
+            hits = self.searcher.similar(doc_id, k=k)
         except QueryError as exc:
             return SearchOutcome(notice(str(exc), tone="warn"), "", (), error=str(exc))
         title = self.searcher.reply(doc_id).title
@@ -125,7 +96,7 @@ class Handlers:
     def export_table(self, hits: Sequence[SearchHit], fmt: str) -> Path:
         """The results as ``xlsx`` or ``csv`` in a fresh file under the download folder."""
         if not hits:
-            raise QueryError("还没有检索结果可导出：请先检索。")
+            raise QueryError("no_results_yet")
         writer = {"xlsx": export_xlsx, "csv": export_csv}[fmt]
         return writer(list(hits), self._new_path("results", fmt))
 
@@ -134,7 +105,7 @@ class Handlers:
     ) -> Path:
         """A Word outline from the selected results (all results when none are ticked)."""
         if not hits:
-            raise QueryError("还没有检索结果：请先检索，再生成答复提纲。")
+            raise QueryError("no_results_yet")
         chosen = [h for h in hits if h.doc_id in set(selected or ())] or list(hits)
         replies = {h.doc_id: self.searcher.reply(h.doc_id) for h in chosen}
         return export_outline_docx(query, chosen, replies, self._new_path("outline", "docx"))

@@ -10,16 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from index.reply import Measure, Policy, Reply
+from index.reply import KIND_LABELS, STAGE_LABELS, Measure, Policy, Reply
 from search.hit import MatchedPassage, SearchHit
 
-KIND_LABELS: dict[str, str] = {
-    "proposal_reply": "政协提案答复",
-    "suggestion_reply": "人大建议答复",
-    "message_reply": "留言答复",
-    "other": "其他",
-}
-STAGE_LABELS: dict[str, str] = {"done": "已落实", "planned": "下一步计划"}
 MEASURE_PREVIEW_CHARS = 120  # cards show the start of each measure; the reply view shows all
 OPEN_MEASURES = 3  # cards whose measures start unfolded
 NOTE_CHARS = 90  # how much of a citizen's message a card quotes

@@ -35,13 +35,12 @@ from bench.devset import (
     read_messages,
     table_present,
 )
-from bench.tuning import CachedEmbedder, Settings, applied, tune
+from bench.tuning import CachedEmbedder, tune
 from index import store
 from index.build import BuildOptions, build_index
 from index.embed import Embedder, load_embedder
+from search import MODES, Searcher, SearchHit, SearchSettings
 from search.eval import LabelledQuery, mrr_at, ndcg_at, recall_at
-from search.hit import MODES, SearchHit
-from search.searcher import Searcher
 
 logger = logging.getLogger(__name__)
 
@@ -251,10 +250,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def ablation(
-    searcher: Searcher, queries: dict[str, list[LabelledQuery]], best: Settings
+    searcher: Searcher, queries: dict[str, list[LabelledQuery]], best: SearchSettings
 ) -> dict[str, dict[str, dict[str, float]]]:
     """MRR@10 per kind and mode with the defaults and each tuned change alone."""
-    default = Settings()
+    default = SearchSettings()
     changes = {"default": default} | {
         f"{name}={value}": replace(default, **{name: value})
         for name, value in asdict(best).items()
@@ -262,8 +261,7 @@ def ablation(
     }
     out: dict[str, dict[str, dict[str, float]]] = {}
     for label, settings in changes.items():
-        with applied(searcher, settings):
-            table = compare(searcher, queries)
+        table = compare(searcher.with_settings(settings), queries)
         out[label] = {
             kind: {mode: float(v["mrr@10"]) for mode, v in modes.items()}
             for kind, modes in table.items()
@@ -273,16 +271,15 @@ def ablation(
 
 def _tune(searcher: Searcher, queries: dict[str, list[LabelledQuery]]) -> dict[str, object]:
     tuning, confirm = halves(queries)
-    best, trials = tune(searcher, lambda: compare(searcher, tuning, ("hybrid",)))
+    best, trials = tune(searcher, lambda trial: compare(trial, tuning, ("hybrid",)))
     default_confirm = compare(searcher, confirm)
-    with applied(searcher, best):
-        best_confirm = compare(searcher, confirm)
+    best_confirm = compare(searcher.with_settings(best), confirm)
     print("\nconfirmation half, default settings:\n" + markdown(default_confirm))
     print(f"\nconfirmation half, tuned {best}:\n" + markdown(best_confirm))
     return {
         "ablation_confirm": ablation(searcher, confirm, best),
         "best": asdict(best),
-        "default": asdict(Settings()),
+        "default": asdict(SearchSettings()),
         "trials": trials,
         "confirm_default": default_confirm,
         "confirm_best": best_confirm,

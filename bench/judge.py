@@ -33,8 +33,7 @@ from pathlib import Path
 from bench.devset import DATA_DIR, TIPDM, WORK_DIR, Message, read_jsonl, read_messages, write_jsonl
 from index.read import read_file
 from index.reply import RawRecord
-from search.hit import MODES
-from search.searcher import Searcher
+from search import MODES, Searcher
 
 TIPDM3 = TIPDM / "附件3.xlsx"
 JUDGE_DIR = WORK_DIR / "judge"

@@ -29,12 +29,10 @@ from pathlib import Path
 
 from bench.devset import DATA_DIR, KINDS, TIPDM4, WORK_DIR, table_present
 from bench.eval_modes import load_queries
-from bench.tuning import Settings, applied
-from index import store
 from index.embed import load_embedder
+from index.store import open_index
+from search import MODES, Searcher, SearchSettings
 from search.eval import LabelledQuery
-from search.hit import MODES
-from search.searcher import Searcher
 
 WARM_UP = 10
 TARGETS_MS = {"hybrid": {"p50": 50.0, "p95": 150.0}, "keyword": {"p50": 10.0}}
@@ -138,30 +136,30 @@ def main(argv: list[str] | None = None) -> int:
         "--settings",
         type=json.loads,
         default={},
-        help="bench.tuning.Settings fields to try, e.g. '{\"max_pieces\": 1}'",
+        help="search.SearchSettings fields to try, e.g. '{\"max_dense_pieces\": 1}'",
     )
     args = parser.parse_args(argv)
     if not table_present(TIPDM4):
         return 2
     queries = mixed_queries(load_queries(DATA_DIR, TIPDM4), args.n)
     load_average = os.getloadavg()[0]  # other work on the machine skews every figure
-    manifest = store.read_manifest(store.live_generation(args.index))
+    manifest = open_index(args.index).manifest
     before = rss_mb()
     import sentence_transformers  # noqa: F401  (torch and transformers: counted apart from the weights)
 
     with_libraries = rss_mb()
     embedder = load_embedder(str(manifest.settings.get("model_spec") or "default"))
     with_model = rss_mb()
-    searcher = Searcher.load(args.index, embedder=embedder)
+    settings = SearchSettings(**args.settings)
+    searcher = Searcher.load(args.index, embedder=embedder, settings=settings)
     loaded = rss_mb()
-    with applied(searcher, Settings(**args.settings)):
-        if args.profile:
-            print(profile(searcher, queries, args.profile))
-            return 0
-        latency = {mode: time_mode(searcher, queries, mode) for mode in MODES}
+    if args.profile:
+        print(profile(searcher, queries, args.profile))
+        return 0
+    latency = {mode: time_mode(searcher, queries, mode) for mode in MODES}
     result = {
         "index": str(args.index),
-        "settings": asdict(Settings(**args.settings)),
+        "settings": asdict(settings),
         "passages": len(searcher.chunks),
         "queries_per_mode": len(queries),
         "cpu_count": os.cpu_count(),

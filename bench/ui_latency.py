@@ -24,7 +24,7 @@ from typing import Any
 from app.handlers import Handlers
 from app.render import render_reply
 from index.build import build_index
-from search.searcher import Searcher
+from search import Searcher
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = (

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from index import store
-from index.build import BuildOptions, BuildReport, build_index
+from index.build import BuildOptions, build_index
 from index.embed import DEFAULT_MODEL, load_embedder
 from index.logs import configure_logging
 from index.parse import parse_record
@@ -58,30 +58,14 @@ def _build(args: argparse.Namespace) -> int:
         options=options,
         progress=not args.quiet,
     )
-    _print_report(report, embedder.name, embedder.precision)
+    print(report.describe())
     return 0
 
 
-def _print_report(report: BuildReport, model: str, precision: str) -> None:
-    print(f"index: {report.index_dir}  (model {model}, {precision}, {report.dense_index})")
-    print(
-        f"replies: {report.replies}  passages: {report.passages}  "
-        f"embedded: {report.embedded}  reused: {report.reused}"
-    )
-    print(
-        f"time: {report.seconds:.1f} s  (embedding {report.embed_seconds:.1f} s, "
-        f"{report.passages_per_s:.1f} passages/s)"
-    )
-    if report.skipped:
-        print(f"skipped {len(report.skipped)}:")
-        for item in report.skipped:
-            print(f"  {item.path}: {item.reason}")
-
-
 def _info(args: argparse.Namespace) -> int:
-    paths = store.live_generation(Path(args.index))
-    manifest = store.read_manifest(paths)
-    print(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2))
+    """The manifest of a live index, after every check that loading makes."""
+    loaded = store.open_index(Path(args.index))
+    print(json.dumps(loaded.manifest.to_dict(), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -135,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--fresh", action="store_true", help="re-embed everything")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     build.set_defaults(func=_build)
-    info = sub.add_parser("info", help="print an index's manifest")
+    info = sub.add_parser("info", help="check an index and print its manifest")
     info.add_argument("index", metavar="DIR")
     info.set_defaults(func=_info)
     inspect = sub.add_parser("inspect", help="print the parsed record(s) of a file or table")

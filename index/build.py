@@ -19,9 +19,9 @@ import numpy as np
 from index import store
 from index.chunk import chunk_reply
 from index.dedup import near_duplicate_groups
-from index.dense import HNSW_THRESHOLD, build_dense, write_dense
-from index.embed import Embedder
-from index.keyword import build_keyword, write_keyword
+from index.dense import HNSW_THRESHOLD, FaissDense
+from index.embed import DEFAULT_MODEL, Embedder, load_embedder
+from index.keyword import Bm25Keyword
 from index.parse import parse_record
 from index.partial import PartialVectors
 from index.read import read_corpus
@@ -58,11 +58,27 @@ class BuildReport:
     seconds: float
     embed_seconds: float
     dense_index: str
+    model: str = ""
+    precision: str = ""
 
     @property
     def passages_per_s(self) -> float:
         """Embedding throughput of this build (new passages per second spent embedding)."""
         return self.embedded / self.embed_seconds if self.embed_seconds > 0 else 0.0
+
+    def describe(self) -> str:
+        """The summary both ``python -m index build`` and ``python ui.py`` print."""
+        lines = [
+            f"index: {self.index_dir}  (model {self.model}, {self.precision}, {self.dense_index})",
+            f"replies: {self.replies}  passages: {self.passages}  "
+            f"embedded: {self.embedded}  reused: {self.reused}",
+            f"time: {self.seconds:.1f} s  (embedding {self.embed_seconds:.1f} s, "
+            f"{self.passages_per_s:.1f} passages/s)",
+        ]
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)}:")
+            lines += [f"  {item.path}: {item.reason}" for item in self.skipped]
+        return "\n".join(lines)
 
 
 def build_index(
@@ -97,7 +113,15 @@ def build_index(
     vectors, embedded = embed_passages(chunks, index_dir, embedder, model, opts, progress)
     embed_seconds = time.perf_counter() - embed_started
     segmenter = (segmenter_factory or _default_segmenter)(harvest_terms(replies))
-    kind = _commit(index_dir, replies, chunks, vectors, skipped, model, segmenter, opts, started)
+    payload = store.Payload(
+        replies=replies,
+        chunks=chunks,
+        vectors=vectors,
+        terms=list(segmenter.extra_terms),
+        skipped=skipped,
+        duplicates=near_duplicate_groups(replies, chunks, vectors),
+    )
+    kind = _commit(index_dir, payload, model, segmenter, opts, started)
     return BuildReport(
         index_dir=str(index_dir),
         replies=len(replies),
@@ -108,15 +132,40 @@ def build_index(
         seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
         dense_index=kind,
+        model=embedder.name,
+        precision=embedder.precision,
+    )
+
+
+def ensure_index(
+    index_dir: Path,
+    corpus: Sequence[Path],
+    *,
+    model: str | None = None,
+    progress: bool = True,
+) -> BuildReport | None:
+    """Build ``index_dir`` from ``corpus`` when it holds no index; ``None`` when it does.
+
+    What ``ui.py`` runs on first start: the same build as ``python -m index build``.
+    """
+    if store.has_index(index_dir):
+        return None
+    missing = [str(p) for p in corpus if not p.exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"No index at {index_dir}, and the corpus {', '.join(missing)} does not exist. "
+            "Pass --corpus PATH or --index DIR."
+        )
+    logger.info("no index at %s: building it from %s", index_dir, ", ".join(map(str, corpus)))
+    options = BuildOptions(model_spec=str(model) if model else DEFAULT_MODEL)
+    return build_index(
+        list(corpus), index_dir, embedder=load_embedder(model), options=options, progress=progress
     )
 
 
 def _commit(
     index_dir: Path,
-    replies: list[Reply],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    skipped: list[Skipped],
+    payload: store.Payload,
     model: store.ModelInfo,
     segmenter: Segmenter,
     opts: BuildOptions,
@@ -125,14 +174,16 @@ def _commit(
     """Write a new generation and make it live; on any failure remove it and re-raise."""
     paths = store.new_generation(index_dir)
     try:
-        kind = _write_generation(paths, replies, chunks, vectors, skipped, segmenter, opts)
-        manifest = _manifest(model, segmenter, kind, replies, chunks, skipped, opts, started)
+        dense = FaissDense.build(payload.vectors, threshold=opts.hnsw_threshold)
+        keyword = Bm25Keyword.build([segmenter.tokenize(c.text) for c in payload.chunks])
+        store.write_payload(paths, payload, dense, keyword)
+        manifest = _manifest(model, segmenter, dense.kind, payload, opts, started)
         store.commit_generation(index_dir, paths, manifest)
     except BaseException:
         store.discard_generation(paths)
         raise
     PartialVectors(index_dir, model.fingerprint).clear()
-    return kind
+    return dense.kind
 
 
 def load_replies(
@@ -182,16 +233,14 @@ def embed_passages(
 def previous_vectors(index_dir: Path, model: store.ModelInfo) -> dict[str, np.ndarray]:
     """Vectors of the live index keyed by passage text, when it was built by this model."""
     try:
-        paths = store.live_generation(index_dir)
-        manifest = store.read_manifest(paths)
-        if manifest.model != model:
-            logger.info("live index was built by another model: embedding everything again")
-            return {}
-        _, chunks, vectors, _ = store.load_records(paths)
+        live = store.open_index(index_dir)
     except store.IndexStoreError as exc:
         logger.info("no reusable vectors in %s (%s)", index_dir, exc)
         return {}
-    return {text_key(c.text): v for c, v in zip(chunks, vectors, strict=True)}
+    if live.manifest.model != model:
+        logger.info("live index was built by another model: embedding everything again")
+        return {}
+    return {text_key(c.text): v for c, v in zip(live.chunks, live.vectors, strict=True)}
 
 
 def text_key(text: str) -> str:
@@ -199,36 +248,17 @@ def text_key(text: str) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
-def _write_generation(
-    paths: store.IndexPaths,
-    replies: list[Reply],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    skipped: list[Skipped],
-    segmenter: Segmenter,
-    opts: BuildOptions,
-) -> str:
-    duplicates = near_duplicate_groups(replies, chunks, vectors)
-    terms = segmenter.extra_terms  # stored so the searcher rebuilds the same segmenter
-    store.write_payload(paths, replies, chunks, vectors, terms, skipped, duplicates)
-    dense, kind = build_dense(vectors, threshold=opts.hnsw_threshold)
-    write_dense(dense, paths.file(store.DENSE))
-    keyword = build_keyword([segmenter.tokenize(c.text) for c in chunks])
-    write_keyword(keyword, paths.file(store.BM25_DIR))
-    return kind
-
-
 def _manifest(
     model: store.ModelInfo,
     segmenter: Segmenter,
     kind: str,
-    replies: list[Reply],
-    chunks: list[Chunk],
-    skipped: list[Skipped],
+    payload: store.Payload,
     opts: BuildOptions,
     started: float,
 ) -> store.Manifest:
+    replies, chunks, skipped = payload.replies, payload.chunks, payload.skipped
     kinds = Counter(r.kind for r in replies)
+    fields = Counter(c.field for c in chunks)
     return store.Manifest(
         format_version=store.FORMAT_VERSION,
         model=model,
@@ -239,6 +269,7 @@ def _manifest(
             "passages": len(chunks),
             "skipped": len(skipped),
             **{f"kind.{k}": n for k, n in sorted(kinds.items())},
+            **{f"field.{f}": n for f, n in sorted(fields.items())},
         },
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 3),

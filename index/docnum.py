@@ -1,4 +1,4 @@
-"""文号 (document numbers) in any bracket style, normalised to one form.
+"""文号 (document numbers) in any bracket style, normalised to one form, and 《titles》.
 
 Bureaus write the year bracket as 〔〕, [], （）, () or 【】; staff search with whichever
 they type. Everything stored and indexed uses 〔〕, the form prescribed by GB/T 9704.
@@ -16,6 +16,10 @@ DOC_NUMBER_RE = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,6}})\s*[{re.escape(_OPEN)}]\s*(?P<year>(?:19|20)\d{{2}})\s*"
     rf"[{re.escape(_CLOSE)}]\s*(?P<num>\d{{1,5}})\s*号"
 )
+
+# A cited title: 《关于…的意见》. One pattern for the parser, the measures, the segmenter
+# and the query, so all four agree on what a title is.
+BOOK_TITLE_RE = re.compile(r"《(?P<title>[^《》\n]{2,120})》")
 
 # The prefix pattern also takes words before the abbreviation ("印发焦政〔2018〕7号"); the
 # abbreviation starts after the last of these verbs and particles, which none contains.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from index.docnum import DOC_NUMBER_RE
+from index.docnum import BOOK_TITLE_RE, DOC_NUMBER_RE
 from index.normalize import NUMBER_PREFIX_RE, normalize_text
 from index.reply import Measure, Policy, Section
 
@@ -53,7 +53,6 @@ _CLAUSE_END_RE = re.compile(r"[，,。；;：:！!？?]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _MAX_TITLE = 40
 
-_POLICY_RE = re.compile(r"《(?P<t>[^《》\n]{2,120})》")
 _OPEN_BRACKET_RE = re.compile(r"\s*[（(]\s*")
 _TRAILING_NOTE_RE = re.compile(r"(?:[（(][^（）()]{0,20}[）)])+$")
 _POLICY_SUFFIX_RE = re.compile(
@@ -125,8 +124,8 @@ def extract_policies(text: str, *, exclude_titles: Collection[str] = ()) -> tupl
     as what the deputy put forward) are not policies.
     """
     found: dict[str, Policy] = {}
-    for m in _POLICY_RE.finditer(text):
-        title = re.sub(r"\s+", "", m["t"])
+    for m in BOOK_TITLE_RE.finditer(text):
+        title = re.sub(r"\s+", "", m["title"])
         if title in exclude_titles or not _is_policy_title(title, text[: m.start()]):
             continue
         number = _doc_number_after(text, m.end())

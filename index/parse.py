@@ -26,7 +26,7 @@ from index.reply import Measure, Policy, RawRecord, Reply, Section, Source
 
 __all__ = ["ParseError", "normalize_text", "parse_record", "parse_text", "repair_page_breaks"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 _TAIL_RE = re.compile(r"^(?:联\s*系|抄\s*[送报]|附\s*件\s*[：:]|主\s*题\s*词)")
 _HEADING_SPLIT_RE = re.compile(r"[。！？；：]")
@@ -82,7 +82,7 @@ def parse_text(text: str, *, doc_id: str, source: Source) -> Reply:
     sections = find_sections(lines, start=head.body_start)
     exclude = (head.proposal_title,) if head.proposal_title else ()
     measures = _drop_titles(extract_measures(sections, body, kind=head.kind), exclude)
-    log.debug("%s: %d sections, %d measures", doc_id, len(sections), len(measures))
+    logger.debug("%s: %d sections, %d measures", doc_id, len(sections), len(measures))
     title = head.title or _fallback_title(lines, source)
     policies = extract_policies(body, exclude_titles=exclude)
     return _formal_reply(head, doc_id, title, body, source, sections, measures, policies)

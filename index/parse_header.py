@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-from index.docnum import find_doc_numbers
+from index.docnum import BOOK_TITLE_RE, find_doc_numbers
 from index.normalize import DATE_RE, is_date_line, parse_date
 from index.reply import Kind
 
@@ -32,7 +32,6 @@ _SESSION_RE = re.compile(
 _SESSION_LEAD_RE = re.compile(r"^(?:您在|您于|关于|对于|对|在|于|向|就|您)")
 _NUMBER_RE = re.compile(r"第\s*(\d{1,5})\s*号\s*(?:提案|建议|议案)?")
 _SUGGESTION_OPENING_RE = re.compile(r"第\s*\d+\s*号建议|代表[^。]{0,30}建议|人大[^。]{0,30}建议")
-_BOOK_RE = re.compile(r"《([^《》\n]{2,120})》")
 _CO_HANDLERS_RE = re.compile(
     r"(?:经与|经同|会同|经征求|并与|联合)(?P<units>[^，。；：]{2,120}?)"
     r"(?:等\s*\d*\s*个?(?:单位|部门|家单位))?(?:共同|联合|认真|进行|的)?"
@@ -199,7 +198,7 @@ def _session(text: str) -> str | None:
 def _proposal_title(opening: str) -> str | None:
     if not re.search(r"收悉|提出|提案|建议|议案", opening):
         return None
-    m = _BOOK_RE.search(opening)
+    m = BOOK_TITLE_RE.search(opening)
     return m[1].strip() if m else None
 
 

@@ -14,8 +14,23 @@ from typing import Any, Literal
 
 Kind = Literal["proposal_reply", "suggestion_reply", "message_reply", "other"]
 Stage = Literal["done", "planned"]
+Field = Literal["reply", "question"]
 KINDS: tuple[str, ...] = ("proposal_reply", "suggestion_reply", "message_reply", "other")
 GRADES: tuple[str, ...] = ("A", "B", "C")
+# The one place kinds, grades and stages get their Chinese labels (UI, exports, CLI).
+KIND_LABELS: dict[str, str] = {
+    "proposal_reply": "政协提案答复",
+    "suggestion_reply": "人大建议答复",
+    "message_reply": "留言答复",
+    "other": "其他",
+}
+GRADE_LABELS: dict[str, str] = {
+    "A": "A（已解决/采纳）",
+    "B": "B（正在解决/列入计划）",
+    "C": "C（留作参考）",
+}
+STAGE_LABELS: dict[str, str] = {"done": "已落实", "planned": "下一步计划"}
+FIELD_LABELS: dict[str, str] = {"reply": "答复", "question": "来信/提案"}
 
 
 @dataclass(frozen=True)
@@ -135,7 +150,10 @@ class Reply:
 
     @property
     def content_hash(self) -> str:
-        """md5 of the record's content, so unchanged replies are never re-embedded."""
+        """md5 of the record's content, stored beside each reply to tell two builds apart.
+
+        Re-embedding is decided per passage (``index.build.text_key``), not by this hash.
+        """
         blob = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
         return hashlib.md5(blob.encode("utf-8")).hexdigest()
 
@@ -145,7 +163,9 @@ class Chunk:
     """A passage of a reply as it is indexed.
 
     ``text`` is what gets embedded (titles prepended so it stands alone); ``passage``
-    is the reply's own words shown to the user; ``heading`` names the section it follows.
+    is the record's own words shown to the user; ``heading`` names the section it follows;
+    ``field`` says whether it comes from the reply or from the question it answers (the
+    citizen's message, the proposal's text).
     """
 
     chunk_id: str
@@ -154,3 +174,9 @@ class Chunk:
     heading: str
     passage: str
     text: str
+    field: Field = "reply"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        """Inverse of ``dataclasses.asdict``."""
+        return cls(**data)

@@ -5,7 +5,7 @@ whatever else imports jieba) loaded with ``data/domain_dict.txt`` and the terms 
 from the corpus, so agency names and terms such as 专精特新 stay whole. Its
 :meth:`Segmenter.tokenize` is the keyword-side splitter: 文号 match across bracket styles,
 《policy titles》 match whole and by their words, and stopwords and reply boilerplate
-never count (design.md §6).
+never count: BM25 over filler words (可以, 收悉) drags in unrelated passages.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jieba
 
-from index.docnum import DOC_NUMBER_RE, canonical, normalize_doc_number, split_lead
+from index.docnum import BOOK_TITLE_RE, DOC_NUMBER_RE, canonical, normalize_doc_number, split_lead
 from index.reply import Reply
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ _DICT_LINE = re.compile(r"^(?P<word>\S+?)(?: (?P<freq>\d+))?(?: (?P<tag>[a-z]+))
 # anything else (quotes, brackets, spaces) can never be a dictionary word.
 _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%-]{2,}$")
 # Spans protected from jieba: a 《title》 or a 文号 (after normalisation to 〔〕).
-_SPAN = re.compile(rf"《(?P<title>[^《》\n]{{1,120}})》|(?P<doc>{DOC_NUMBER_RE.pattern})")
+_SPAN = re.compile(rf"{BOOK_TITLE_RE.pattern}|(?P<doc>{DOC_NUMBER_RE.pattern})")
 _NUMERIC = re.compile(r"^[\d.,:/%‰+\-]+$")
 # Single CJK characters are mostly particles or fragments jieba could not join, so they
 # are dropped; these few are whole nouns that messages are about (停了水, 这条路, 交的费)

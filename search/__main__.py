@@ -12,12 +12,16 @@ import sys
 from pathlib import Path
 
 from index.embed import CrossEncoderReranker
-from index.logs import configure_logging
-from index.store import IndexStoreError
+from index.reply import GRADES, KINDS, STAGE_LABELS
+from search import (
+    MODES,
+    IndexStoreError,
+    Searcher,
+    SearchHit,
+    SearchRequest,
+    configure_logging,
+)
 from search.eval import evaluate, read_queries
-from search.hit import MODES, Filters, QueryError, SearchHit
-from search.query import EMPTY_QUERY
-from search.searcher import Searcher
 
 DEFAULT_INDEX = "data/index"
 
@@ -37,18 +41,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    query = " ".join(args.query)
-    if not query.strip():
-        raise QueryError(EMPTY_QUERY)  # checked before the model is loaded
-    searcher = _load(args)
-    filters = Filters(
+    request = SearchRequest.parse(  # checked before the model is loaded
+        " ".join(args.query),
+        args.k,
+        args.mode,
         date_from=args.date_from,
         date_to=args.date_to,
         issuer=args.issuer,
-        kinds=tuple(args.kind or ()),
-        grades=tuple(args.grade or ()),
+        kinds=args.kind,
+        grades=args.grade,
     )
-    hits = searcher.search(query, k=args.k, mode=args.mode, filters=filters)
+    hits = _load(args).run(request)
     for hit in hits:
         print(json.dumps(hit.to_dict(), ensure_ascii=False) if args.json else _describe(hit))
     if not hits and not args.json:
@@ -91,7 +94,7 @@ def _describe(hit: SearchHit) -> str:
     for passage in hit.passages[:2]:
         lines.append("   > " + _mark(passage.text, passage.highlights)[:160].replace("\n", " "))
     for measure in hit.measures[:3]:
-        lines.append(f"   - [{'已落实' if measure.stage == 'done' else '计划'}] {measure.title}")
+        lines.append(f"   - [{STAGE_LABELS.get(measure.stage, measure.stage)}] {measure.title}")
     return "\n".join(lines)
 
 
@@ -120,15 +123,11 @@ def _search_parser() -> argparse.ArgumentParser:
     )
     _common(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object per hit")
-    parser.add_argument("--date-from", metavar="YYYY-MM-DD")
-    parser.add_argument("--date-to", metavar="YYYY-MM-DD")
+    parser.add_argument("--date-from", metavar="DATE", help="2021, 2021-03 or 2021-03-05")
+    parser.add_argument("--date-to", metavar="DATE", help="2021, 2021-03 or 2021-03-05")
     parser.add_argument("--issuer")
-    parser.add_argument(
-        "--kind",
-        action="append",
-        choices=("proposal_reply", "suggestion_reply", "message_reply", "other"),
-    )
-    parser.add_argument("--grade", action="append", choices=("A", "B", "C"))
+    parser.add_argument("--kind", action="append", choices=KINDS)
+    parser.add_argument("--grade", action="append", choices=GRADES)
     parser.add_argument("query", nargs="+", help="a question, keywords or a pasted message")
     return parser
 

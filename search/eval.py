@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.hit import QueryError
+from search.errors import QueryError
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,12 @@ def read_queries(path: Path) -> list[LabelledQuery]:
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise QueryError(
+            detail = (
                 f"{path} line {number}: expected JSON with qid, query and relevant_ids ({exc})."
-            ) from exc
+            )
+            raise QueryError("bad_query_file", detail=detail) from exc
     if not queries:
-        raise QueryError(f"{path} holds no queries.")
+        raise QueryError("bad_query_file", detail=f"{path} holds no queries.")
     return queries
 
 

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Cormack et al. (2009) use 60; 30 scored a little better on bench/devset (tuning half,
-# confirmed on the other). Lower k gives the very top ranks more say.
-RRF_K = 30
-
 
 def rrf(
-    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, *, k: int = RRF_K
+    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, *, k: int
 ) -> list[tuple[int, float]]:
     """Fuse ranked id lists; returns ``(id, score)`` best first, ties kept in first-seen order."""
     weights = weights if weights is not None else [1.0] * len(rankings)
@@ -23,6 +19,6 @@ def rrf(
     return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
-def rrf_ceiling(weights: Sequence[float], *, k: int = RRF_K) -> float:
+def rrf_ceiling(weights: Sequence[float], *, k: int) -> float:
     """The score of an item ranked first everywhere: divides fused scores into [0, 1]."""
     return sum(w / (k + 1) for w in weights)

@@ -1,18 +1,14 @@
-"""What a search returns: frozen hits, passages and filters."""
+"""What a search returns: frozen hits and passages, the index's facets, and the searcher's
+interface as callers (the app, its test fakes) see it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Protocol
 
-from index.reply import Measure
-
-Mode = Literal["hybrid", "dense", "keyword"]
-MODES: tuple[str, ...] = ("hybrid", "dense", "keyword")
-
-
-class QueryError(ValueError):
-    """A query, k, mode or filter the user must correct (the CLI exits 2 on it)."""
+from index.reply import Field, Measure, Reply
+from search.request import SearchRequest
 
 
 @dataclass(frozen=True)
@@ -21,6 +17,7 @@ class MatchedPassage:
 
     ``highlights`` are ``(start, end)`` character offsets into ``text``; renderers escape
     ``text`` and wrap those spans themselves, so no markup ever travels in the data.
+    ``field`` says whether it is the reply's text or the question's (message, proposal).
     """
 
     chunk_id: str
@@ -28,6 +25,7 @@ class MatchedPassage:
     text: str
     score: float
     highlights: tuple[tuple[int, int], ...] = ()
+    field: Field = "reply"
 
 
 @dataclass(frozen=True)
@@ -48,21 +46,70 @@ class SearchHit:
     measures: tuple[Measure, ...]
     duplicates: tuple[str, ...] = ()  # doc_ids of near-identical replies collapsed into this hit
 
+    @classmethod
+    def from_reply(
+        cls,
+        reply: Reply,
+        *,
+        rank: int,
+        passages: Sequence[MatchedPassage] = (),
+        measures: Sequence[Measure] | None = None,
+        duplicates: Sequence[str] = (),
+        score: float | None = None,
+    ) -> SearchHit:
+        """The hit for ``reply``: its fields, the passages that matched, its measures."""
+        first = passages[0].score if passages else 0.0
+        return cls(
+            doc_id=reply.doc_id,
+            rank=rank,
+            score=first if score is None else score,
+            title=reply.title,
+            kind=reply.kind,
+            issuer=reply.issuer,
+            date=reply.date,
+            result_grade=reply.result_grade,
+            doc_number=reply.doc_number,
+            proposal_number=reply.proposal_number,
+            passages=tuple(passages),
+            measures=tuple(reply.measures if measures is None else measures),
+            duplicates=tuple(duplicates),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict whose keys are the field names."""
         return asdict(self)
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Restrictions applied before the top k is cut. Dates are ISO ``yyyy-mm-dd``, inclusive."""
+class Facets:
+    """Values the index holds, which the UI offers as filters."""
 
-    date_from: str | None = None
-    date_to: str | None = None
-    issuer: str | None = None  # substring match, so 工信局 finds 焦作市工业和信息化局's 简称 too
-    kinds: tuple[str, ...] = ()
-    grades: tuple[str, ...] = ()
+    issuers: tuple[str, ...]
+    kinds: tuple[str, ...]
+    grades: tuple[str, ...]
+    date_min: str | None
+    date_max: str | None
 
-    def is_empty(self) -> bool:
-        """True when nothing is restricted."""
-        return not (self.date_from or self.date_to or self.issuer or self.kinds or self.grades)
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """One line's worth about the loaded index: size, model, when it was built."""
+
+    replies: int
+    passages: int
+    model: str
+    built_at: str
+
+
+class SearcherLike(Protocol):
+    """What callers use of :class:`search.searcher.Searcher` (test fakes implement it too)."""
+
+    def run(self, request: SearchRequest) -> list[SearchHit]: ...
+
+    def reply(self, doc_id: str) -> Reply: ...
+
+    def similar(self, doc_id: str, *, k: int = 10) -> list[SearchHit]: ...
+
+    def facets(self) -> Facets: ...
+
+    def summary(self) -> IndexSummary: ...

@@ -14,18 +14,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.docnum import find_doc_numbers
-from search.hit import QueryError
+from index.docnum import BOOK_TITLE_RE, find_doc_numbers
+from search.errors import QueryError
+from search.settings import SearchSettings
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 5_000  # beyond a long proposal: the rest is cut (and logged)
-MAX_TERMS = 64  # keyword terms kept from a long query (32 → 64: +3.8 MRR points, bench/)
-DENSE_PIECE_CHARS = 400  # what the embedder sees per piece (its passages are this long)
-MAX_DENSE_PIECES = 2  # 1, 2 and 4 score alike on the devset; each piece costs a model pass
-EMPTY_QUERY = "The query is empty: type a question, some keywords or paste a message."
 _TAG = re.compile(r"<[^<>]{0,200}>")
-_TITLE = re.compile(r"《([^《》]{2,80})》")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
 
 
@@ -44,20 +40,23 @@ def prepare_query(
     raw: str,
     tokenize: Callable[[str], list[str]],
     idf: Callable[[str], float],
+    settings: SearchSettings,
 ) -> PreparedQuery:
     """Clean ``raw`` and split it for BM25, the dense side and exact 文号/《title》 matches."""
     if not isinstance(raw, str):
-        raise QueryError(f"The query must be text, not {type(raw).__name__}.")
+        raise QueryError("query_not_text", got=type(raw).__name__)
     text = clean_query(raw)
     if not text:
-        raise QueryError(EMPTY_QUERY)
+        raise QueryError("empty_query")
     tokens = tokenize(text)
     return PreparedQuery(
         text=text,
-        terms=tuple(key_terms(tokens, idf)),
-        dense_texts=tuple(dense_pieces(text)),
+        terms=tuple(key_terms(tokens, idf, settings.max_terms)),
+        dense_texts=tuple(
+            dense_pieces(text, settings.dense_piece_chars, settings.max_dense_pieces)
+        ),
         doc_numbers=tuple(find_doc_numbers(text)),
-        titles=tuple(dict.fromkeys(m[1].strip() for m in _TITLE.finditer(text))),
+        titles=tuple(dict.fromkeys(m["title"].strip() for m in BOOK_TITLE_RE.finditer(text))),
     )
 
 
@@ -74,26 +73,26 @@ def clean_query(raw: str) -> str:
     return text
 
 
-def key_terms(tokens: list[str], idf: Callable[[str], float]) -> list[str]:
-    """All distinct tokens of a short query; the MAX_TERMS most distinctive of a long one."""
+def key_terms(tokens: list[str], idf: Callable[[str], float], max_terms: int) -> list[str]:
+    """All distinct tokens of a short query; the ``max_terms`` most distinctive of a long one."""
     counts = Counter(tokens)
-    if len(counts) <= MAX_TERMS:
+    if len(counts) <= max_terms:
         return list(counts)
     ranked = sorted(counts, key=lambda t: -counts[t] * idf(t))
-    return ranked[:MAX_TERMS]
+    return ranked[:max_terms]
 
 
-def dense_pieces(text: str) -> list[str]:
+def dense_pieces(text: str, piece_chars: int, max_pieces: int) -> list[str]:
     """The query itself when short; else its first few sentence-aligned pieces."""
-    if len(text) <= DENSE_PIECE_CHARS * 1.25:
+    if len(text) <= piece_chars * 1.25:
         return [text]
     pieces: list[str] = []
     current = ""
     for sentence in _SENTENCE_END.split(text):
-        if len(current) + len(sentence) > DENSE_PIECE_CHARS and current:
+        if len(current) + len(sentence) > piece_chars and current:
             pieces.append(current)
-            if len(pieces) == MAX_DENSE_PIECES:
+            if len(pieces) == max_pieces:
                 return pieces
             current = ""
-        current += sentence[: DENSE_PIECE_CHARS * 2]
-    return [*pieces, current][:MAX_DENSE_PIECES] if current else pieces
+        current += sentence[: piece_chars * 2]
+    return [*pieces, current][:max_pieces] if current else pieces

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-RERANK_TOP = 30
-
 
 class Reranker(Protocol):
     """Scores (query, passage) pairs; higher is more relevant."""
@@ -20,7 +18,7 @@ def rerank(
     ranked: Sequence[int],
     texts: Sequence[str],
     *,
-    top: int = RERANK_TOP,
+    top: int,
 ) -> list[tuple[int, float]]:
     """Reorder the first ``top`` passage ids by the reranker; the rest keep their order below."""
     head = list(ranked[:top])

@@ -1,96 +1,65 @@
 """The searcher: loads an index once and answers queries over it.
 
-Hybrid retrieval runs FAISS (dense) and BM25 (keyword) over passages, adds exact
-matches on cited 文号 and 《titles》, fuses the rankings with RRF, then groups passages
-into replies. Everything is loaded at start-up and kept in memory: no per-query I/O.
+Hybrid retrieval runs the dense and keyword indexes over passages, adds exact matches on
+cited 文号 and 《titles》, fuses the rankings with RRF, then groups passages into replies.
+Everything is loaded at start-up and kept in memory: no per-query I/O.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from index import store
-from index.dense import read_dense, search_dense
 from index.docnum import normalize_doc_number, same_doc_number
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
-from index.keyword import read_keyword, search_keyword
-from index.reply import Chunk, Reply
+from index.reply import Reply
 from index.segment import Segmenter
+from search.errors import QueryError
 from search.filters import allowed_passages
 from search.fuse import rrf, rrf_ceiling
-from search.hit import MODES, Filters, QueryError, SearchHit
+from search.hit import Facets, IndexSummary, SearchHit
 from search.query import PreparedQuery, prepare_query
+from search.request import MAX_K, Filters, SearchRequest
 from search.rerank import Reranker, rerank
+from search.settings import SearchSettings
 from search.shape import RankedPassage, group_hits
 
 logger = logging.getLogger(__name__)
 
-MAX_K = 100
-
-
-@dataclass(frozen=True)
-class Weights:
-    """RRF weights of the three rankings in hybrid mode (tuned on bench/devset)."""
-
-    # dense 2.0: +0.8 / +2.2 MRR points on the held-out half (title / message queries)
-    dense: float = 2.0
-    keyword: float = 1.0
-    exact: float = 2.0
-
-
-@dataclass(frozen=True)
-class Facets:
-    """Values the UI offers as filters."""
-
-    issuers: tuple[str, ...]
-    kinds: tuple[str, ...]
-    grades: tuple[str, ...]
-    date_min: str | None
-    date_max: str | None
-
 
 class Searcher:
-    """Query one index. Build with :meth:`load`."""
+    """Query one loaded index. Open one with :meth:`load`."""
 
     def __init__(
         self,
+        index: store.LoadedIndex,
         *,
-        manifest: store.Manifest,
-        replies: list[Reply],
-        chunks: list[Chunk],
-        vectors: np.ndarray,
-        dense: object,
-        keyword: object,
-        segmenter: Segmenter,
         embedder: Embedder,
-        duplicates: list[list[str]],
-        weights: Weights | None = None,
+        segmenter: Segmenter,
+        settings: SearchSettings | None = None,
         reranker: Reranker | None = None,
     ) -> None:
-        self.manifest = manifest
-        self.replies = {r.doc_id: r for r in replies}
-        self._reply_list = replies
-        self.chunks = chunks
-        self.vectors = vectors
-        self._dense = dense
-        self._keyword = keyword
-        self.segmenter = segmenter
+        self.index = index
+        self.manifest = index.manifest
+        self.chunks = index.chunks
         self.embedder = embedder
-        self.weights = weights or Weights()
+        self.segmenter = segmenter
+        self.settings = settings or SearchSettings()
         self.reranker = reranker
-        position = {r.doc_id: i for i, r in enumerate(replies)}
-        self._passage_reply = np.array([position[c.doc_id] for c in chunks], dtype=np.int64)
-        self._texts = [c.text for c in chunks]
+        self.replies = {r.doc_id: r for r in index.replies}
+        position = {r.doc_id: i for i, r in enumerate(index.replies)}
+        self._passage_reply = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
+        self._texts = [c.text for c in self.chunks]
         self._normalized = [normalize_doc_number(t) for t in self._texts]
         self._first_passage: dict[str, int] = {}
-        for i, chunk in enumerate(chunks):
+        for i, chunk in enumerate(self.chunks):
             self._first_passage.setdefault(chunk.doc_id, i)
-        self._duplicates = {d: tuple(x for x in g if x != d) for g in duplicates for d in g}
-        self._df = _document_frequencies(keyword)
+        self._duplicates = {d: tuple(x for x in g if x != d) for g in index.duplicates for d in g}
 
     @classmethod
     def load(
@@ -99,55 +68,49 @@ class Searcher:
         *,
         embedder: Embedder | None = None,
         model: str | None = None,
-        weights: Weights | None = None,
+        settings: SearchSettings | None = None,
         reranker: Reranker | None = None,
     ) -> Searcher:
-        """Load the live index at ``index_dir`` with its model (or ``embedder``), checking both."""
-        index_dir = Path(index_dir)
-        paths = store.live_generation(index_dir)
-        manifest = store.read_manifest(paths)
-        store.verify_checksums(paths, manifest)
-        replies, chunks, vectors, terms = store.load_records(paths)
-        embedder = embedder or load_embedder(model or _model_spec(manifest))
-        store.check_model(manifest, _model_info(embedder), index_dir)
-        segmenter = Segmenter(extra_terms=terms)
-        if segmenter.dictionary_hash != manifest.dictionary_hash:
+        """Open the live index at ``index_dir`` with its model (or ``embedder``), checking both."""
+        index = store.open_index(index_dir)
+        embedder = embedder or load_embedder(model or _model_spec(index.manifest))
+        store.check_model(index.manifest, _model_info(embedder), index.directory)
+        segmenter = Segmenter(extra_terms=index.terms)
+        if segmenter.dictionary_hash != index.manifest.dictionary_hash:
             logger.warning(
                 "the segmenter dictionary changed since %s was built; keyword results "
                 "may be off until it is rebuilt",
-                index_dir,
+                index.directory,
             )
         return cls(
-            manifest=manifest,
-            replies=replies,
-            chunks=chunks,
-            vectors=vectors,
-            dense=read_dense(paths.file(store.DENSE)),
-            keyword=read_keyword(paths.file(store.BM25_DIR)),
-            segmenter=segmenter,
-            embedder=embedder,
-            duplicates=store.load_duplicates(paths),
-            weights=weights,
-            reranker=reranker,
+            index, embedder=embedder, segmenter=segmenter, settings=settings, reranker=reranker
         )
+
+    def with_settings(self, settings: SearchSettings) -> Searcher:
+        """The same loaded index and model searched with other settings (for tuning)."""
+        other = copy.copy(self)
+        other.settings = settings
+        return other
 
     def search(
         self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
     ) -> list[SearchHit]:
         """The ``k`` replies that best answer ``query``, best first, one per reply."""
-        _check_k(k)
-        if mode not in MODES:
-            raise QueryError(f"Unknown mode {mode!r}; choose one of {', '.join(MODES)}.")
-        prepared = prepare_query(query, self.segmenter.tokenize, self._idf)
-        allowed = allowed_passages(filters, self._reply_list, self._passage_reply)
-        ranked = self._rank(prepared, mode, allowed, depth=max(50, 10 * k))
+        return self.run(SearchRequest(query, k, mode, filters or Filters()))
+
+    def run(self, request: SearchRequest) -> list[SearchHit]:
+        """The hits for a validated :class:`SearchRequest`."""
+        prepared = prepare_query(request.query, self.segmenter.tokenize, self._idf, self.settings)
+        allowed = allowed_passages(request.filters, self.index.replies, self._passage_reply)
+        ranked = self._rank(prepared, request.mode, allowed, depth=self.settings.depth(request.k))
         return group_hits(
             ranked,
-            k=k,
+            k=request.k,
             query=prepared,
             chunks=self.chunks,
             replies=self.replies,
             duplicates=self._duplicates,
+            passages_per_hit=self.settings.passages_per_hit,
         )
 
     def similar(
@@ -155,23 +118,23 @@ class Searcher:
     ) -> list[SearchHit]:
         """Replies most like ``doc_id`` (itself and its near-duplicates left out)."""
         reply = self.reply(doc_id)
-        _check_k(k)
-        text = "\n".join(x for x in (reply.title, reply.question, reply.body) if x)
         skip = {doc_id, *self._duplicates.get(doc_id, ())}
-        hits = self.search(text, k=min(MAX_K, k + len(skip)), filters=filters)
+        text = "\n".join(x for x in (reply.title, reply.question, reply.body) if x)
+        request = SearchRequest(text, k, filters=filters or Filters())  # checks k
+        hits = self.run(replace(request, k=min(MAX_K, k + len(skip))))
         kept = [h for h in hits if h.doc_id not in skip][:k]
-        return [_renumbered(h, rank) for rank, h in enumerate(kept, start=1)]
+        return [replace(h, rank=rank) for rank, h in enumerate(kept, start=1)]
 
     def reply(self, doc_id: str) -> Reply:
         """The whole reply with this id."""
         try:
             return self.replies[doc_id]
         except KeyError:
-            raise QueryError(f"No reply with doc_id {doc_id!r} in this index.") from None
+            raise QueryError("unknown_reply", got=doc_id) from None
 
     def facets(self) -> Facets:
         """Issuers, kinds, grades and the date range present in the index."""
-        values = self._reply_list
+        values = self.index.replies
         dates = sorted(r.date for r in values if r.date)
         return Facets(
             issuers=tuple(sorted({r.issuer for r in values if r.issuer})),
@@ -179,6 +142,16 @@ class Searcher:
             grades=tuple(sorted({r.result_grade for r in values if r.result_grade})),
             date_min=dates[0] if dates else None,
             date_max=dates[-1] if dates else None,
+        )
+
+    def summary(self) -> IndexSummary:
+        """Size, model and build time of the loaded index."""
+        counts = self.manifest.counts
+        return IndexSummary(
+            replies=counts.get("replies", len(self.replies)),
+            passages=counts.get("passages", len(self.chunks)),
+            model=self.manifest.model.name,
+            built_at=self.manifest.built_at,
         )
 
     def _rank(
@@ -192,24 +165,26 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             ids, scores = self._dense_ranking(query, allowed, depth)
             lists.append(ids)
-            weights.append(self.weights.dense)
+            weights.append(self.settings.dense_weight)
             shown.update(zip(ids, scores, strict=True))
         if mode in ("hybrid", "keyword"):
             ids, scores = self._keyword_ranking(query, allowed, depth)
             lists.append(ids)
-            weights.append(self.weights.keyword)
+            weights.append(self.settings.keyword_weight)
             for i, s in zip(ids, scores, strict=True):
                 shown.setdefault(i, s)
             exact = self._exact_ranking(query, allowed)
             if exact:
                 lists.append(exact)
-                weights.append(self.weights.exact)
-        fused = rrf(lists, weights)
+                weights.append(self.settings.exact_weight)
+        fused = rrf(lists, weights, k=self.settings.rrf_k)
         if self.reranker is not None:
-            fused = rerank(self.reranker, query.text, [i for i, _ in fused], self._texts)
+            ids = [i for i, _ in fused]
+            top = self.settings.rerank_depth
+            fused = rerank(self.reranker, query.text, ids, self._texts, top=top)
             return [RankedPassage(i, s) for i, s in fused]
         if mode == "hybrid":
-            ceiling = rrf_ceiling(weights)
+            ceiling = rrf_ceiling(weights, k=self.settings.rrf_k)
             return [RankedPassage(i, s / ceiling) for i, s in fused]
         return [RankedPassage(i, shown.get(i, 0.0)) for i, _ in fused]
 
@@ -219,7 +194,7 @@ class Searcher:
         vectors = self.embedder.encode_queries(list(query.dense_texts))
         centroid = vectors.mean(axis=0, keepdims=True)
         centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-        scores, ids = search_dense(self._dense, centroid, depth, allowed)  # type: ignore[arg-type]
+        scores, ids = self.index.dense.search(centroid, depth, allowed)
         keep = ids[0] >= 0
         return ids[0][keep].tolist(), scores[0][keep].tolist()
 
@@ -227,7 +202,7 @@ class Searcher:
         self, query: PreparedQuery, allowed: np.ndarray | None, depth: int
     ) -> tuple[list[int], list[float]]:
         terms = [*query.terms, *query.doc_numbers, *query.titles]
-        scores, ids = search_keyword(self._keyword, terms, depth, allowed)  # type: ignore[arg-type]
+        scores, ids = self.index.keyword.search(terms, depth, allowed)
         return ids.tolist(), scores.tolist()
 
     def _exact_ranking(self, query: PreparedQuery, allowed: np.ndarray | None) -> list[int]:
@@ -238,7 +213,7 @@ class Searcher:
         ok = None if allowed is None else set(allowed.tolist())
         own = [
             self._first_passage[r.doc_id]
-            for r in self._reply_list
+            for r in self.index.replies
             if r.doc_number
             and r.doc_id in self._first_passage
             and any(same_doc_number(r.doc_number, n) for n in query.doc_numbers)
@@ -249,22 +224,7 @@ class Searcher:
 
     def _idf(self, term: str) -> float:
         total = max(len(self.chunks), 1)
-        return float(np.log(1 + total / (1 + self._df.get(term, 0))))
-
-
-def _document_frequencies(keyword: object) -> dict[str, int]:
-    """Passages per term, read off the BM25 matrix (one column per vocabulary entry)."""
-    vocab: dict[str, int] = getattr(keyword, "vocab_dict", {})
-    indptr = np.asarray(getattr(keyword, "scores", {}).get("indptr", []))
-    if len(indptr) < 2:
-        return {}
-    counts = np.diff(indptr)
-    return {term: int(counts[i]) for term, i in vocab.items() if i < len(counts)}
-
-
-def _check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise QueryError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}.")
+        return float(np.log(1 + total / (1 + self.index.keyword.document_frequency(term))))
 
 
 def _model_info(embedder: Embedder) -> store.ModelInfo:
@@ -277,7 +237,3 @@ def _model_spec(manifest: store.Manifest) -> str:
     """What to pass to load_embedder to get the model that built ``manifest``."""
     spec = manifest.settings.get("model_spec")
     return str(spec) if spec else DEFAULT_MODEL
-
-
-def _renumbered(hit: SearchHit, rank: int) -> SearchHit:
-    return replace(hit, rank=rank)

@@ -11,8 +11,6 @@ from index.reply import Chunk, Measure, Reply
 from search.hit import MatchedPassage, SearchHit
 from search.query import PreparedQuery
 
-PASSAGES_PER_HIT = 3
-
 
 @dataclass(frozen=True)
 class RankedPassage:
@@ -30,6 +28,7 @@ def group_hits(
     chunks: Sequence[Chunk],
     replies: dict[str, Reply],
     duplicates: dict[str, tuple[str, ...]],
+    passages_per_hit: int,
 ) -> list[SearchHit]:
     """The best ``k`` replies, each once, near-duplicates folded into the first one seen."""
     order: list[str] = []
@@ -45,7 +44,7 @@ def group_hits(
             leader = doc_id
             for other in (doc_id, *duplicates.get(doc_id, ())):
                 shown.setdefault(other, doc_id)
-        if leader == doc_id and len(passages.setdefault(doc_id, [])) < PASSAGES_PER_HIT:
+        if leader == doc_id and len(passages.setdefault(doc_id, [])) < passages_per_hit:
             passages[doc_id].append(item)
     terms = highlight_terms(query)
     doc_numbers = set(query.doc_numbers)
@@ -64,27 +63,20 @@ def _hit(
     chunks: Sequence[Chunk],
     duplicates: tuple[str, ...],
 ) -> SearchHit:
-    matched = tuple(
+    matched = [
         MatchedPassage(
             chunk_id=chunks[r.passage].chunk_id,
             heading=chunks[r.passage].heading,
             text=chunks[r.passage].passage,
             score=round(float(r.score), 6),
             highlights=find_spans(chunks[r.passage].passage, terms, doc_numbers),
+            field=chunks[r.passage].field,
         )
         for r in ranked
-    )
-    return SearchHit(
-        doc_id=reply.doc_id,
+    ]
+    return SearchHit.from_reply(
+        reply,
         rank=rank,
-        score=matched[0].score if matched else 0.0,
-        title=reply.title,
-        kind=reply.kind,
-        issuer=reply.issuer,
-        date=reply.date,
-        result_grade=reply.result_grade,
-        doc_number=reply.doc_number,
-        proposal_number=reply.proposal_number,
         passages=matched,
         measures=order_measures(reply.measures, terms),
         duplicates=duplicates,

@@ -14,7 +14,7 @@ import pytest
 
 from index import store
 from index.build import BuildOptions, build_index
-from search.searcher import Searcher
+from search import Searcher
 from tests.conftest import BUNDLED_CORPUS, REPO
 from tests.fakes import FakeEmbedder
 
@@ -26,9 +26,8 @@ def _copy_corpus(tmp_path: Path) -> Path:
 
 
 def _payload(index_dir: Path) -> tuple[list[str], np.ndarray, list[str]]:
-    paths = store.live_generation(index_dir)
-    replies, chunks, vectors, _ = store.load_records(paths)
-    return [c.text for c in chunks], vectors, sorted(r.doc_id for r in replies)
+    loaded = store.open_index(index_dir)
+    return [c.text for c in loaded.chunks], loaded.vectors, sorted(r.doc_id for r in loaded.replies)
 
 
 def test_build_writes_a_loadable_index_with_a_manifest(tmp_path: Path) -> None:
@@ -40,7 +39,10 @@ def test_build_writes_a_loadable_index_with_a_manifest(tmp_path: Path) -> None:
     assert manifest.model.dimension == 64 and manifest.dense_index == "flat_ip"
     assert manifest.counts["replies"] == report.replies
     assert {"faiss-cpu", "bm25s", "jieba", "python"} <= set(manifest.versions)
-    assert set(manifest.checksums) == set(store.CHECKSUMMED)
+    files = set(manifest.checksums)
+    assert {"replies.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss"} <= files
+    assert any(f.startswith("bm25/") for f in files), "bm25s's own files are verified too"
+    assert files == set(store.live_generation(tmp_path / "idx").data_files())
 
 
 def test_rebuild_embeds_only_what_changed_and_equals_a_fresh_build(tmp_path: Path) -> None:
@@ -156,8 +158,6 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path: Path) -> None:
 def test_the_searcher_rebuilds_the_same_segmenter(fake_index: Path) -> None:
     from index.segment import Segmenter
 
-    paths = store.live_generation(fake_index)
-    manifest = store.read_manifest(paths)
-    *_, terms = store.load_records(paths)
-    assert terms, "the build harvests terms from the corpus"
-    assert Segmenter(extra_terms=terms).dictionary_hash == manifest.dictionary_hash
+    loaded = store.open_index(fake_index)
+    assert loaded.terms, "the build harvests terms from the corpus"
+    assert Segmenter(extra_terms=loaded.terms).dictionary_hash == loaded.manifest.dictionary_hash

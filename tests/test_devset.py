@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import search.query as query_module
-import search.searcher as searcher_module
 from bench import devset, eval_modes
 from bench.devset import Message, build_devset
 from bench.devset_text import keyword_query, mask_opening, mask_reply
-from bench.tuning import Settings, applied
+from search import Searcher, SearchSettings
+from tests.fakes import FakeEmbedder
 
 TOPICS = [
     ("A1区星光小区物业乱收停车费", "星光小区物业每月多收停车费两百元，业主很不满意。",
@@ -108,17 +107,13 @@ def test_committed_message_queries_hold_ids_and_come_back_from_the_table() -> No
     assert devset.materialize(committed, messages) == built.queries["message"]
 
 
-def test_applied_settings_are_undone_after_the_block(tmp_path: Path) -> None:
-    class Stub:
-        weights = searcher_module.Weights()
-
-    stub = Stub()
-    before = (searcher_module.rrf, query_module.MAX_TERMS, query_module.MAX_DENSE_PIECES)
-    with applied(stub, Settings(dense=3.0, rrf_k=5, max_terms=8, max_pieces=1)):  # type: ignore[arg-type]
-        assert stub.weights.dense == 3.0 and query_module.MAX_TERMS == 8
-        assert searcher_module.rrf([[1, 2]])[0][1] == pytest.approx(1 / 6)
-    assert (searcher_module.rrf, query_module.MAX_TERMS, query_module.MAX_DENSE_PIECES) == before
-    assert stub.weights == searcher_module.Weights()
+def test_with_settings_changes_the_copy_only(fake_index: Path) -> None:
+    searcher = Searcher.load(fake_index, embedder=FakeEmbedder())
+    tuned = searcher.with_settings(SearchSettings(dense_weight=3.0, rrf_k=5, max_terms=8))
+    assert tuned.settings.rrf_k == 5 and tuned.index is searcher.index
+    assert searcher.settings == SearchSettings()
+    hits = tuned.search("电梯 加装", k=3)
+    assert hits and hits[0].score <= 1.0
 
 
 def test_eval_pipeline_end_to_end_with_the_fake_embedder(
@@ -146,7 +141,7 @@ def test_eval_pipeline_end_to_end_with_the_fake_embedder(
     title = result["defaults"]["title"]
     assert title["keyword"]["queries"] == 7  # 8 messages, the boilerplate one left out
     assert title["keyword"]["recall@10"] == 1.0  # each title shares words with its reply
-    assert set(result["best"]) == set(Settings.__dataclass_fields__)
+    assert set(result["best"]) == set(SearchSettings.__dataclass_fields__)
     assert result["confirm_best"]["message"]["hybrid"]["queries"] >= 3
 
 

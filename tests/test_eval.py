@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from search import QueryError
 from search.eval import evaluate, mrr_at, ndcg_at, read_queries, recall_at
-from search.hit import QueryError
 
 
 def test_metrics_on_a_known_ranking() -> None:

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from search.hit import QueryError
-from search.query import MAX_DENSE_PIECES, MAX_QUERY_CHARS, MAX_TERMS, clean_query, prepare_query
+from search import QueryError
+from search.query import MAX_QUERY_CHARS, clean_query, prepare_query
+from search.settings import SearchSettings
+
+SETTINGS = SearchSettings()
 
 
 def _tokens(text: str) -> list[str]:
@@ -16,8 +19,9 @@ def _idf(term: str) -> float:
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\x00\x01", "<p></p>"])
 def test_empty_queries_are_refused(raw: str) -> None:
-    with pytest.raises(QueryError, match="empty"):
-        prepare_query(raw, _tokens, _idf)
+    with pytest.raises(QueryError, match="请输入") as caught:
+        prepare_query(raw, _tokens, _idf, SETTINGS)
+    assert caught.value.code == "empty_query"
 
 
 def test_control_characters_and_markup_are_dropped() -> None:
@@ -25,13 +29,15 @@ def test_control_characters_and_markup_are_dropped() -> None:
 
 
 def test_huge_query_is_cut_and_split() -> None:
-    prepared = prepare_query("小区加装电梯的补贴政策是什么。" * 10_000, _tokens, _idf)
+    prepared = prepare_query("小区加装电梯的补贴政策是什么。" * 10_000, _tokens, _idf, SETTINGS)
     assert len(prepared.text) == MAX_QUERY_CHARS
-    assert 1 < len(prepared.dense_texts) <= MAX_DENSE_PIECES
-    assert len(prepared.terms) <= MAX_TERMS
+    assert 1 < len(prepared.dense_texts) <= SETTINGS.max_dense_pieces
+    assert len(prepared.terms) <= SETTINGS.max_terms
 
 
 def test_doc_numbers_and_titles_are_found_in_any_bracket_style() -> None:
-    prepared = prepare_query("请问《关于支持制造业的十条意见》焦政[2018]7号", _tokens, _idf)
+    prepared = prepare_query(
+        "请问《关于支持制造业的十条意见》焦政[2018]7号", _tokens, _idf, SETTINGS
+    )
     assert prepared.doc_numbers == ("焦政〔2018〕7号",)
     assert prepared.titles == ("关于支持制造业的十条意见",)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from index.embed import CrossEncoderReranker
+from search import Searcher
 from search.rerank import rerank
-from search.searcher import Searcher
 from tests.fakes import FakeEmbedder
 
 

@@ -10,7 +10,7 @@ from search.__main__ import main
 
 def test_empty_query_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["--index", str(tmp_path), "   "]) == 2
-    assert "empty" in capsys.readouterr().err
+    assert "请输入" in capsys.readouterr().err
 
 
 def test_missing_index_exits_2_with_the_build_command(
@@ -56,4 +56,4 @@ def test_bad_k_exits_2(
         cli, "_load", lambda args: Searcher.load(Path(args.index), embedder=FakeEmbedder())
     )
     assert main(["--index", str(fake_index), "--k", "0", "停车"]) == 2
-    assert "k must be" in capsys.readouterr().err
+    assert "结果条数" in capsys.readouterr().err

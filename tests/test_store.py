@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index import store
-from search.searcher import Searcher
+from search import Searcher
 from tests.fakes import FakeEmbedder
 
 

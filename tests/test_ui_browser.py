@@ -16,7 +16,7 @@ import pytest
 
 from app.cli import launch
 from index.build import build_index
-from search.searcher import Searcher
+from search import Searcher
 from tests.conftest import BUNDLED_CORPUS, REPO
 from tests.fakes import FakeEmbedder
 from ui import build_app

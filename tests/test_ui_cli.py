@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import index.embed
+import index.build
 from app.cli import (
     StartupError,
+    build_if_missing,
     check_exposure,
-    ensure_index,
     is_loopback,
     main,
     parse_args,
@@ -77,15 +77,15 @@ def test_main_reports_a_missing_corpus(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 2 and "does not exist" in capsys.readouterr().err
 
 
-def test_ensure_index_builds_once_when_missing(
+def test_build_if_missing_builds_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake = FakeEmbedder()
-    monkeypatch.setattr(index.embed, "load_embedder", lambda model=None: fake)
+    monkeypatch.setattr(index.build, "load_embedder", lambda model=None: fake)
     target = tmp_path / "idx"
-    ensure_index(target, [BUNDLED_CORPUS], None)
+    build_if_missing(target, [BUNDLED_CORPUS], None)
     assert store.live_generation(target).is_valid()
-    assert "building it from" in capsys.readouterr().out
+    assert "replies: " in capsys.readouterr().out  # the same summary as python -m index build
     calls = len(fake.calls)
-    ensure_index(target, [BUNDLED_CORPUS], None)  # present now: nothing is rebuilt
+    build_if_missing(target, [BUNDLED_CORPUS], None)  # present now: nothing is rebuilt
     assert len(fake.calls) == calls and capsys.readouterr().out == ""

@@ -11,10 +11,9 @@ from typing import Any
 import gradio as gr
 import pytest
 
-from app.handlers import Handlers, choices
-from app.query import build_filters, check_k, check_mode, parse_date
+from app.handlers import FORM_FIELDS, Handlers, choices
 from app.render import highlight, multiline, render_card, render_hits, render_reply
-from search.hit import Filters, QueryError
+from search import Filters, QueryError, SearchRequest
 from tests.ui_fakes import FakeSearcher, hit_for, make_reply
 from ui import build_app
 
@@ -118,61 +117,14 @@ def test_reply_view_lists_fields_measures_and_body_lines() -> None:
 # -- form parsing -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "start", "end"),
-    [
-        ("2021", "2021-01-01", "2021-12-31"),
-        ("2020-2", "2020-02-01", "2020-02-29"),
-        ("2021/03/05", "2021-03-05", "2021-03-05"),
-        ("2021年3月", "2021-03-01", "2021-03-31"),
-        ("", None, None),
-    ],
-)
-def test_parse_date_accepts_what_staff_type(text: str, start: str | None, end: str | None) -> None:
-    assert parse_date(text) == start
-    assert parse_date(text, end=True) == end
-
-
-@pytest.mark.parametrize("text", ["2021-13", "2021-02-30", "昨天", "21-3-5"])
-def test_parse_date_rejects_with_an_example(text: str) -> None:
-    with pytest.raises(QueryError, match="2021"):
-        parse_date(text)
-
-
-def test_build_filters_maps_form_values() -> None:
-    f = build_filters("2021", "2022-06", " 工信局 ", ["message_reply"], ["A", "B"])
-    assert f == Filters("2021-01-01", "2022-06-30", "工信局", ("message_reply",), ("A", "B"))
-    assert build_filters().is_empty()
-
-
-def test_build_filters_rejects_reversed_dates_and_unknown_values() -> None:
-    with pytest.raises(QueryError, match="晚于"):
-        build_filters("2023", "2021")
-    with pytest.raises(QueryError, match="答复类型"):
-        build_filters(kinds=["letters"])
-    with pytest.raises(QueryError, match="办理结果"):
-        build_filters(grades=["D"])
-
-
-def test_mode_and_k_checks() -> None:
-    assert check_mode("关键词") == "keyword" and check_mode("dense") == "dense"
-    assert check_mode(None) == "hybrid"
-    assert check_k(12.0) == 12
-    with pytest.raises(QueryError):
-        check_mode("fuzzy")
-    with pytest.raises(QueryError):
-        check_k(51)
-
-
-# -- handlers ---------------------------------------------------------------------------------
-
-
 def test_search_handler_passes_form_values_to_the_searcher(tmp_path: Path) -> None:
     s = FakeSearcher()
-    out = Handlers(s, export_dir=tmp_path).search(
-        "园区", 20, "keyword", "2021", "", "工信局", [], ["A"]
+    form = dict(
+        zip(FORM_FIELDS, ("园区", 20, "关键词", "2021", "", "工信局", [], ["A"]), strict=True)
     )
-    assert s.calls == [("园区", 20, "keyword", Filters("2021-01-01", None, "工信局", (), ("A",)))]
+    out = Handlers(s, export_dir=tmp_path).search(**form)
+    filters = Filters("2021-01-01", None, "工信局", (), ("A",))
+    assert s.calls == [SearchRequest("园区", 20, "keyword", filters)]
     assert len(out.hits) == 3 and out.error is None
     assert "找到 3 件相关答复" in out.status and out.cards.count('class="xl-card"') == 3
 
@@ -183,20 +135,21 @@ def test_search_handler_passes_form_values_to_the_searcher(tmp_path: Path) -> No
 def test_search_handler_turns_query_errors_into_notices(
     tmp_path: Path, query: str, date_from: str, expected: str
 ) -> None:
-    out = Handlers(FakeSearcher(), export_dir=tmp_path).search(query, 10, "hybrid", date_from)
+    handlers = Handlers(FakeSearcher(), export_dir=tmp_path)
+    out = handlers.search(query=query, k=10, mode="hybrid", date_from=date_from)
     assert out.hits == () and out.cards == ""
     assert expected in (out.error or "") and "xl-warn" in out.status
 
 
 def test_search_handler_empty_state(tmp_path: Path) -> None:
-    out = Handlers(FakeSearcher(), export_dir=tmp_path).search("无结果")
+    out = Handlers(FakeSearcher(), export_dir=tmp_path).search(query="无结果")
     assert "没有找到相符的答复" in out.cards and out.error is None
 
 
 def test_reply_and_similar_handlers(tmp_path: Path) -> None:
     h = Handlers(FakeSearcher(), export_dir=tmp_path)
     assert "从上方选择" in h.reply(None)
-    assert "No reply with doc_id" in h.reply("nope")
+    assert "没有编号为 nope" in h.reply("nope")
     similar = h.similar("r1")
     assert [x.doc_id for x in similar.hits] == ["r2", "r3"]
     assert "相似的 2 件答复" in similar.cards
@@ -255,7 +208,7 @@ def test_search_api_returns_json_hits_and_clear_errors() -> None:
     hits = fn("园区", 2, "关键词", "", "", "", ["proposal_reply"], None)
     assert [h["doc_id"] for h in hits] == ["r1", "r2"]
     assert list(hits[0]["passages"][0]["highlights"]) == [(0, 4), (4, 9)]
-    with pytest.raises(gr.Error, match="empty"):
+    with pytest.raises(gr.Error, match="请输入"):
         fn("", 10, "hybrid")
     with pytest.raises(gr.Error, match="无法识别"):
         fn("园区", 10, "hybrid", "someday")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from index.reply import Measure, Policy, Reply, Source
-from search.hit import Filters, MatchedPassage, QueryError, SearchHit
+from search import Facets, IndexSummary, MatchedPassage, QueryError, SearchHit, SearchRequest
 
 SCRIPT = '<script>alert("先例")</script>'
 POLICY = Policy("青岚市专精特新中小企业梯度培育实施方案", "岚政办〔2022〕23号")
@@ -52,32 +52,18 @@ def hit_for(
     passage = MatchedPassage(
         f"{reply.doc_id}#0", "一、工作基本情况", text or reply.body, 0.8, spans
     )
-    return SearchHit(
-        doc_id=reply.doc_id,
-        rank=rank,
-        score=1.0 / rank,
-        title=reply.title,
-        kind=reply.kind,
-        issuer=reply.issuer,
-        date=reply.date,
-        result_grade=reply.result_grade,
-        doc_number=reply.doc_number,
-        proposal_number=reply.proposal_number,
-        passages=(passage,),
-        measures=reply.measures,
-        duplicates=duplicates,
+    return SearchHit.from_reply(
+        reply, rank=rank, passages=(passage,), duplicates=duplicates, score=1.0 / rank
     )
 
 
-@dataclass(frozen=True)
-class FakeFacets:
-    """Mirrors search.searcher.Facets."""
-
-    issuers: tuple[str, ...] = ("青岚市工业和信息化局", "青岚市住房和城乡建设局")
-    kinds: tuple[str, ...] = ("proposal_reply", "message_reply")
-    grades: tuple[str, ...] = ("A", "B")
-    date_min: str | None = "2019-01-01"
-    date_max: str | None = "2023-12-31"
+FAKE_FACETS = Facets(
+    issuers=("青岚市工业和信息化局", "青岚市住房和城乡建设局"),
+    kinds=("proposal_reply", "message_reply"),
+    grades=("A", "B"),
+    date_min="2019-01-01",
+    date_max="2023-12-31",
+)
 
 
 class FakeSearcher:
@@ -96,15 +82,14 @@ class FakeSearcher:
             ),
             "r3": make_reply("r3", "关于老旧小区加装电梯的建议的答复", "加装电梯。", measures=()),
         }
-        self.calls: list[tuple[str, int, str, Filters | None]] = []
+        self.calls: list[SearchRequest] = []
 
-    def search(
-        self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None
-    ) -> list[SearchHit]:
-        if not query.strip():
-            raise QueryError("Query is empty.")
-        self.calls.append((query, k, mode, filters))
-        if query == "无结果":
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid") -> list[SearchHit]:
+        return self.run(SearchRequest(query, k, mode))
+
+    def run(self, request: SearchRequest) -> list[SearchHit]:
+        self.calls.append(request)
+        if request.query == "无结果":
             return []
         r1, r2, r3 = self.replies.values()
         hits = [
@@ -112,19 +97,20 @@ class FakeSearcher:
             hit_for(r2, 2, spans=((3, 11),)),
             hit_for(r3, 3),
         ]
-        return hits[:k]
+        return hits[: request.k]
 
     def reply(self, doc_id: str) -> Reply:
         if doc_id not in self.replies:
-            raise QueryError(f"No reply with doc_id {doc_id!r} in this index.")
+            raise QueryError("unknown_reply", got=doc_id)
         return self.replies[doc_id]
 
-    def similar(
-        self, doc_id: str, *, k: int = 10, filters: Filters | None = None
-    ) -> list[SearchHit]:
+    def similar(self, doc_id: str, *, k: int = 10) -> list[SearchHit]:
         self.reply(doc_id)
         others = [r for d, r in self.replies.items() if d != doc_id]
         return [hit_for(r, i) for i, r in enumerate(others[:k], start=1)]
 
-    def facets(self) -> FakeFacets:
-        return FakeFacets()
+    def facets(self) -> Facets:
+        return FAKE_FACETS
+
+    def summary(self) -> IndexSummary:
+        return IndexSummary(replies=3, passages=3, model="fake", built_at="2026-11-30 12:00")

@@ -1,0 +1,119 @@
+"""What an index directory looks like on disk: file names, the manifest, and its errors.
+
+Layout::
+
+    DIR/
+      CURRENT                 one line: the name of the live generation (swapped atomically)
+      gen-<stamp>/            one complete, self-consistent build
+        manifest.json         format version, model, dimension, counts, versions, checksums
+        replies.jsonl         one Reply per line (with its content hash)
+        passages.jsonl        one Chunk per line; line i ↔ vector i ↔ BM25 document i
+        vectors.npy           float32 (passages, dimension), L2-normalised
+        dense.faiss           FAISS index over vectors.npy (written by FAISS itself)
+        bm25/                 bm25s index (.npy + JSON, no pickle)
+        terms.txt             corpus-harvested segmenter terms, one per line
+        duplicates.json       groups of near-identical replies (doc ids), shown once
+        skipped.jsonl         files and rows the build could not read, and why
+
+Every file of a generation except the manifest is listed in the manifest with its sha256.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 2  # 2: passages carry the field they come from (question or reply)
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+REPLIES = "replies.jsonl"
+PASSAGES = "passages.jsonl"
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+BM25_DIR = "bm25"
+TERMS = "terms.txt"
+SKIPPED = "skipped.jsonl"
+DUPLICATES = "duplicates.json"
+REQUIRED = (REPLIES, PASSAGES, VECTORS, DENSE, TERMS, DUPLICATES)
+
+
+class IndexStoreError(Exception):
+    """Base for problems with an index directory; the message says how to fix it."""
+
+
+class IndexNotFound(IndexStoreError):
+    """No index at the given directory."""
+
+
+class IndexCorrupt(IndexStoreError):
+    """Files missing, truncated or not matching their checksums."""
+
+
+class IndexMismatch(IndexStoreError):
+    """Built with another format version, model or dimension than the one asked for."""
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which embedder built the vectors; a different one cannot query them."""
+
+    name: str
+    fingerprint: str
+    dimension: int
+    precision: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Build metadata stored as ``manifest.json``."""
+
+    format_version: int
+    model: ModelInfo
+    dictionary_hash: str
+    dense_index: str  # "flat_ip" | "hnsw"
+    counts: dict[str, int]
+    built_at: str
+    build_seconds: float
+    versions: dict[str, str]
+    settings: dict[str, Any] = field(default_factory=dict)
+    checksums: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{**data, "model": ModelInfo(**data["model"])})
+
+
+@dataclass(frozen=True)
+class IndexPaths:
+    """The fixed file names of one generation."""
+
+    root: Path
+
+    def file(self, name: str) -> Path:
+        """Path of one of the fixed files inside this generation."""
+        return self.root / name
+
+    def is_valid(self) -> bool:
+        """True when every required file is present."""
+        return not self.missing()
+
+    def missing(self) -> list[str]:
+        """Names of the required files that are absent."""
+        names = [n for n in (MANIFEST, *REQUIRED) if not (self.root / n).is_file()]
+        return names + ([BM25_DIR] if not (self.root / BM25_DIR).is_dir() else [])
+
+    def data_files(self) -> list[str]:
+        """Every file of the generation but the manifest, as relative POSIX paths."""
+        files = (p for p in self.root.rglob("*") if p.is_file() and p.name != MANIFEST)
+        return sorted(p.relative_to(self.root).as_posix() for p in files)
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    """The command that rebuilds an index, for error messages."""
+    return f"Rebuild it with: python -m index build --corpus CORPUS --index {index_dir} --fresh"

@@ -1,0 +1,40 @@
+"""Every tunable of the search in one frozen value, each default with where it came from.
+
+Benchmarks try other values with ``dataclasses.replace`` and
+:meth:`search.searcher.Searcher.with_settings`; nothing is patched at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How queries are prepared, how the rankings are fused, and how hits are shaped."""
+
+    # RRF weights of the three rankings in hybrid mode: dense 2 scored +0.8 / +2.2 MRR
+    # points on the held-out half of bench/devset (title / message queries).
+    dense_weight: float = 2.0
+    keyword_weight: float = 1.0
+    exact_weight: float = 2.0
+    # Cormack et al. (2009) use 60; 30 scored a little better on bench/devset. Lower k gives
+    # the very top ranks more say.
+    rrf_k: int = 30
+    # Candidates each retriever hands to fusion: max(min_depth, depth_per_k * k).
+    min_depth: int = 50
+    depth_per_k: int = 10
+    # Keyword terms kept from a long query (32 → 64: +3.8 MRR points on pasted messages).
+    max_terms: int = 64
+    # What the embedder sees per piece of a long query (its passages are this long), and how
+    # many pieces: 1, 2 and 4 score alike on bench/devset; each piece costs a model pass.
+    dense_piece_chars: int = 400
+    max_dense_pieces: int = 2
+    # Matched passages shown per hit.
+    passages_per_hit: int = 3
+    # Passages the optional cross-encoder rescores (see search/rerank.py).
+    rerank_depth: int = 30
+
+    def depth(self, k: int) -> int:
+        """How many candidates each retriever returns for a search of ``k`` hits."""
+        return max(self.min_depth, self.depth_per_k * k)
