@@ -1,0 +1,285 @@
+"""A seeded sample of replies for labelling measures (措施), and the labellers' packets.
+
+    python -m bench.measures_sample            # sample (once) + packets + INDEX.txt
+    python -m bench.measures_sample --resample # draw the sample again (overwrites it!)
+    python -m bench.measures_sample locate m012 "已责令其于7日内整改"
+
+The sample: 140 message replies of 附件4 (no reply under 30 characters, no duplicate
+reply), allotted to the years of 答复时间 in proportion with at least 3 per year, and within
+a year taken in turn from rough topics of 留言主题 so no topic crowds out the rest; every
+reply in ``corpus/`` (the formal s01–s09 and the 4 message rows of s10); and the seed.
+Item ids are shuffled (m001…). Per kind (and, for message replies, year) 40% go to ``test``
+and 60% to ``dev``; 36 items, formal and message alike, are marked ``double`` for a second
+labeller. ``bench/data/measures_sample.json`` is written once and kept: labels point into it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from bench.devset import table_present
+from bench.measures_text import (
+    PACKET_DIR,
+    REPO,
+    SHARED_CORPUS,
+    SampleItem,
+    check_text,
+    labelling_text,
+    load_item_replies,
+    locate,
+    read_replies,
+    text_sha,
+    write_index,
+    write_packets,
+)
+from index.reply import Reply
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_PATH = REPO / "bench" / "data" / "measures_sample.json"
+TIPDM4_REL = "tipdm2020/附件4.xlsx"
+SEED_REL = "seed/000_b90c929a2134fc54.txt"
+CORPUS_DIR = REPO / "corpus"
+CORPUS_SUFFIXES = (".txt", ".md", ".docx", ".html", ".csv")
+SEED = 2024
+N_MESSAGES = 140
+MIN_PER_YEAR = 3
+MIN_CHARS = 30
+TEST_SHARE = 0.4
+N_DOUBLE = 36
+_SPACE = re.compile(r"\s+")
+# Rough topics of 留言主题 (the TipDM first-level classes), used only to spread the sample.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "城乡建设": tuple(
+        "小区 物业 拆迁 征收 安置 房 建设 施工 工地 道路 路灯 电梯 规划 违建 棚改".split()
+    ),
+    "环境保护": tuple("污染 噪音 噪声 油烟 排放 垃圾 臭 环保 扬尘 粉尘 水质 河 化工".split()),
+    "交通运输": tuple("公交 交通 出租 地铁 高速 车站 红绿灯 驾 客运 停车 火车 航班".split()),
+    "教育文体": tuple("学校 学生 教师 老师 幼儿园 教育 招生 学位 中学 小学 体育 文化".split()),
+    "劳动社保": tuple("社保 养老 医保 工资 就业 公积金 退休 劳动 失业 低保 补贴 人才".split()),
+    "商贸旅游": tuple("商户 市场 旅游 景区 消费 超市 价格 经营 传销 商家 快递".split()),
+    "卫生计生": tuple("医院 医疗 卫生 疫苗 计生 生育 药 医生 护士 诊所".split()),
+}
+
+
+def topic_of(title: str) -> str:
+    """The rough topic whose words occur most in ``title`` (first on ties), else 其他."""
+    counts = {t: sum(w in title for w in words) for t, words in TOPICS.items()}
+    best = max(counts, key=lambda t: counts[t])
+    return best if counts[best] else "其他"
+
+
+def eligible_messages(replies: dict[str, Reply]) -> list[Reply]:
+    """Replies of ≥ ``MIN_CHARS`` non-space characters, the first of any duplicate set."""
+    seen: set[str] = set()
+    out = []
+    for reply in replies.values():
+        key = _SPACE.sub("", labelling_text(reply))
+        if len(key) >= MIN_CHARS and key not in seen:
+            out.append(reply)
+        seen.add(key)
+    return out
+
+
+def allot(counts: dict[str, int], n: int, *, floor: int = MIN_PER_YEAR) -> dict[str, int]:
+    """Split ``n`` over strata in proportion to ``counts``, each getting ≥ ``floor`` (or all).
+
+    Largest remainders fill what the floors leave; raises ValueError when ``n`` is larger
+    than the strata hold.
+    """
+    if n > sum(counts.values()):
+        raise ValueError(f"cannot draw {n} from {sum(counts.values())} eligible replies")
+    quota = {k: min(c, floor) for k, c in counts.items()}
+    while (left := n - sum(quota.values())) > 0:
+        room = {k: counts[k] - quota[k] for k in counts if counts[k] > quota[k]}
+        total = sum(room.values())
+        shares = {k: left * r / total for k, r in room.items()}
+        adds = {k: min(int(s), room[k]) for k, s in shares.items()}
+        if not any(adds.values()):
+            adds[max(shares, key=lambda k: (shares[k], k))] = 1
+        for k, a in adds.items():
+            quota[k] += a
+    return quota
+
+
+def draw_messages(pool: Sequence[Reply], n: int, rng: random.Random) -> list[Reply]:
+    """``n`` replies, allotted over years and taken round-robin over topics within a year."""
+    by_year: dict[str, list[Reply]] = defaultdict(list)
+    for reply in pool:
+        by_year[(reply.date or "????")[:4]].append(reply)
+    quota = allot({y: len(rs) for y, rs in by_year.items()}, n)
+    chosen: list[Reply] = []
+    for year in sorted(by_year):
+        by_topic: dict[str, list[Reply]] = defaultdict(list)
+        for reply in by_year[year]:
+            by_topic[topic_of(reply.title)].append(reply)
+        queues = [rng.sample(rs, len(rs)) for _, rs in sorted(by_topic.items())]
+        rng.shuffle(queues)
+        chosen.extend(_round_robin(queues, quota[year]))
+    return chosen
+
+
+def _round_robin(queues: list[list[Reply]], n: int) -> list[Reply]:
+    """One from each queue in turn until ``n`` are taken (``n`` ≤ what the queues hold)."""
+    out: list[Reply] = []
+    while len(out) < n:
+        for queue in queues:
+            if queue and len(out) < n:
+                out.append(queue.pop())
+    return out
+
+
+def make_items(picked: Sequence[tuple[str, str, Reply]], rng: random.Random) -> list[SampleItem]:
+    """Items from (source, path, reply), numbered in a shuffled order, split and doubled."""
+    order = rng.sample(list(picked), len(picked))
+    items = []
+    for k, (source, path, reply) in enumerate(order, start=1):
+        text = labelling_text(reply)
+        year = (reply.date or "")[:4]
+        topic = topic_of(reply.title) if reply.kind == "message_reply" else ""
+        items.append(
+            SampleItem(
+                item=f"m{k:03d}",
+                source=source,
+                doc_id=reply.doc_id,
+                path=path,
+                kind=reply.kind,
+                split="dev",
+                year=year,
+                topic=topic,
+                double=False,
+                chars=len(text),
+                text_sha=text_sha(text),
+            )
+        )
+    return assign_double(assign_splits(items, rng), rng)
+
+
+def assign_splits(items: Sequence[SampleItem], rng: random.Random) -> list[SampleItem]:
+    """``TEST_SHARE`` of each stratum (kind, and year for message replies) goes to test.
+
+    Items are ordered by stratum then at random, and every item where the running share
+    crosses a whole number becomes a test item: the split is exact overall and even
+    across strata.
+    """
+    keyed = sorted(items, key=lambda it: (it.kind, it.year, rng.random()))
+    out = {}
+    for kind in sorted({it.kind for it in keyed}):
+        group = [it for it in keyed if it.kind == kind]
+        for i, it in enumerate(group):
+            test = int((i + 1) * TEST_SHARE + 0.5) > int(i * TEST_SHARE + 0.5)
+            out[it.item] = replace(it, split="test" if test else "dev")
+    return [out[it.item] for it in items]
+
+
+def assign_double(items: Sequence[SampleItem], rng: random.Random) -> list[SampleItem]:
+    """Mark ``N_DOUBLE`` items for a second labeller, formal replies in their share (≥ 3)."""
+    formal = [it.item for it in items if it.group == "formal"]
+    message = [it.item for it in items if it.group == "message"]
+    n_formal = min(len(formal), max(3, round(N_DOUBLE * len(formal) / len(items))))
+    doubled = set(rng.sample(formal, n_formal)) | set(rng.sample(message, N_DOUBLE - n_formal))
+    return [replace(it, double=it.item in doubled) for it in items]
+
+
+def build_sample(
+    *, tipdm4: Path, seed_file: Path, corpus_dir: Path = CORPUS_DIR, seed: int = SEED
+) -> list[SampleItem]:
+    """Draw the sample from 附件4, ``corpus_dir`` and the seed reply."""
+    rng = random.Random(seed)
+    pool = eligible_messages(read_replies(tipdm4, root=tipdm4.parent))
+    picked = [("tipdm4", TIPDM4_REL, r) for r in draw_messages(pool, N_MESSAGES, rng)]
+    for path in _corpus_files(corpus_dir):
+        rel = path.relative_to(corpus_dir.parent).as_posix()
+        picked += [("corpus", rel, r) for r in read_replies(path, root=corpus_dir).values()]
+    seed_replies = read_replies(seed_file, root=seed_file.parent)
+    picked += [("seed", SEED_REL, r) for r in seed_replies.values()]
+    return make_items(picked, rng)
+
+
+def _corpus_files(corpus_dir: Path) -> list[Path]:
+    """The replies shipped in ``corpus/`` (its README documents them and is no reply)."""
+    files = (p for p in corpus_dir.iterdir() if p.suffix.lower() in CORPUS_SUFFIXES)
+    return sorted(p for p in files if not p.name.lower().startswith("readme"))
+
+
+def save_sample(items: Sequence[SampleItem], path: Path = SAMPLE_PATH) -> None:
+    """Write the sample as a JSON list, an item a line (ids and hashes, never reply text)."""
+    rows = ",\n".join(json.dumps(asdict(it), ensure_ascii=False) for it in items)
+    path.write_text(f"[\n{rows}\n]\n", encoding="utf-8")
+
+
+def load_sample(path: Path = SAMPLE_PATH) -> list[SampleItem]:
+    """Read the sample written by :func:`save_sample`."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is not there; run python -m bench.measures_sample")
+    return [SampleItem(**row) for row in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def composition(items: Sequence[SampleItem]) -> dict[str, object]:
+    """Counts by kind × split, by year and topic (message replies), and doubled items."""
+    return {
+        "items": len(items),
+        "kind_split": dict(sorted(Counter(f"{i.kind}/{i.split}" for i in items).items())),
+        "source": dict(Counter(i.source for i in items)),
+        "year": dict(sorted(Counter(i.year for i in items if i.source == "tipdm4").items())),
+        "topic": dict(Counter(i.topic for i in items if i.source == "tipdm4").most_common()),
+        "double": dict(Counter(i.group for i in items if i.double)),
+    }
+
+
+def _locate_main(item: str, quote: str, packet_dir: Path) -> int:
+    path = packet_dir / f"{item}.text"
+    if not path.is_file():
+        print(f"no {path}; run python -m bench.measures_sample first", file=sys.stderr)
+        return 1
+    spans = locate(path.read_text(encoding="utf-8"), quote)
+    for start, end in spans:
+        print(start, end)
+    if not spans:
+        print(f"not found in {item}; copy the stretch exactly from {item}.text", file=sys.stderr)
+    return 0 if spans else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Sample (unless kept), write the packets and INDEX.txt; or ``locate`` a quote."""
+    parser = argparse.ArgumentParser(prog="python -m bench.measures_sample")
+    parser.add_argument("command", nargs="*", help='nothing, or: locate ITEM "QUOTE"')
+    parser.add_argument("--shared", type=Path, default=SHARED_CORPUS)
+    parser.add_argument("--sample", type=Path, default=SAMPLE_PATH)
+    parser.add_argument("--packets", type=Path, default=PACKET_DIR)
+    parser.add_argument("--resample", action="store_true", help="draw anew, overwriting")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command:
+        if len(args.command) != 3 or args.command[0] != "locate":
+            parser.error('the only command is: locate ITEM "QUOTE"')
+        return _locate_main(args.command[1], args.command[2], args.packets)
+    tipdm4, seed_file = args.shared / TIPDM4_REL, args.shared / SEED_REL
+    if not (table_present(tipdm4) and table_present(seed_file)):
+        return 2
+    if args.resample or not args.sample.is_file():
+        save_sample(build_sample(tipdm4=tipdm4, seed_file=seed_file, seed=args.seed), args.sample)
+    items = load_sample(args.sample)
+    roots = {"tipdm4": args.shared, "seed": args.shared, "corpus": REPO}
+    replies = load_item_replies(items, roots=roots)
+    for it in items:
+        if problem := check_text(it, labelling_text(replies[it.item])):
+            logger.warning("%s", problem)
+    write_packets(items, replies, args.packets)
+    write_index(items, args.packets)
+    print(json.dumps(composition(items), ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
