@@ -176,7 +176,8 @@ def _commit(
     try:
         dense = FaissDense.build(payload.vectors, threshold=opts.hnsw_threshold)
         keyword = Bm25Keyword.build([segmenter.tokenize(c.text) for c in payload.chunks])
-        store.write_payload(paths, payload, dense, keyword)
+        records = Bm25Keyword.build([segmenter.tokenize(record_text(r)) for r in payload.replies])
+        store.write_payload(paths, payload, dense, keyword, records)
         manifest = _manifest(model, segmenter, dense.kind, payload, opts, started)
         store.commit_generation(index_dir, paths, manifest)
     except BaseException:
@@ -241,6 +242,17 @@ def previous_vectors(index_dir: Path, model: store.ModelInfo) -> dict[str, np.nd
         logger.info("live index was built by another model: embedding everything again")
         return {}
     return {text_key(c.text): v for c, v in zip(live.chunks, live.vectors, strict=True)}
+
+
+def record_text(reply: Reply) -> str:
+    """What the record-level BM25 reads: the title, what was asked, and the whole answer.
+
+    Short topic queries often have their words spread over the message and the reply;
+    a passage holds only part of them, the record all of them.
+    """
+    return "\n".join(
+        x for x in (reply.proposal_title, reply.title, reply.question, reply.body) if x
+    )
 
 
 def text_key(text: str) -> str:

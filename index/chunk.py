@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from index.docnum import DOC_NUMBER_RE
 from index.measures import is_boilerplate
 from index.normalize import heading_level
-from index.reply import Chunk, Reply
+from index.reply import Chunk, Field, Reply
 
 # Where the embedded title prefix is cut: the prefix names the subject; the passage is
 # what counts, and the model reads only ~512 tokens.
@@ -60,8 +60,9 @@ def chunk_reply(reply: Reply, *, max_chars: int = 400, overlap: int = 40) -> tup
     """Passages of ``reply`` in reading order, each at most ``max_chars`` characters.
 
     ``overlap`` is how many characters of the previous piece (whole sentences where they
-    fit) start the next one when a long text is split. A reply that holds nothing but
-    boilerplate yields no chunks.
+    fit) start the next one when a long text is split. The reply's passages come first,
+    then those of the question it answers (``field="question"``). A reply that holds nothing
+    but boilerplate and no question yields no chunks.
     """
     if not isinstance(reply, Reply):
         raise TypeError(f"chunk_reply expects a Reply, got {type(reply).__name__}.")
@@ -74,15 +75,25 @@ def chunk_reply(reply: Reply, *, max_chars: int = 400, overlap: int = 40) -> tup
         )
     # Sections first, then measures, then the body: the first that leaves any passage once
     # boilerplate is gone (a section may be a bare heading whose text is in its measures).
+    answer: tuple[Chunk, ...] = ()
     for units in _units(reply):
-        chunks = _chunks(reply, units, max_chars, overlap)
-        if chunks:
-            return chunks
-    return ()
+        answer = _chunks(reply, units, max_chars, overlap)
+        if answer:
+            break
+    # What was asked (a citizen's message, a proposal's text) describes the case in the
+    # words people search with: it is indexed too, as passages of its own field.
+    asked = [("", reply.question)] if reply.question.strip() else []
+    return answer + _chunks(reply, asked, max_chars, overlap, field="question", start=len(answer))
 
 
 def _chunks(
-    reply: Reply, units: list[tuple[str, str]], max_chars: int, overlap: int
+    reply: Reply,
+    units: list[tuple[str, str]],
+    max_chars: int,
+    overlap: int,
+    *,
+    field: Field = "reply",
+    start: int = 0,
 ) -> tuple[Chunk, ...]:
     label = _label(reply)
     chunks: list[Chunk] = []
@@ -90,7 +101,7 @@ def _chunks(
         heading = _MARKDOWN.sub("", heading.strip())
         prefix = "｜".join(p for p in (label, _shorten(heading, MAX_HEADING_CHARS)) if p)
         for passage in _pieces(text, reply, max_chars, overlap):
-            ordinal = len(chunks)
+            ordinal = start + len(chunks)
             chunks.append(
                 Chunk(
                     chunk_id=f"{reply.doc_id}::{ordinal}",
@@ -99,6 +110,7 @@ def _chunks(
                     heading=heading,
                     passage=passage,
                     text=f"{prefix}\n{passage}" if prefix else passage,
+                    field=field,
                 )
             )
     return tuple(chunks)

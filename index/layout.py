@@ -10,7 +10,8 @@ Layout::
         passages.jsonl        one Chunk per line; line i ↔ vector i ↔ BM25 document i
         vectors.npy           float32 (passages, dimension), L2-normalised
         dense.faiss           FAISS index over vectors.npy (written by FAISS itself)
-        bm25/                 bm25s index (.npy + JSON, no pickle)
+        bm25/                 bm25s index over passages (.npy + JSON, no pickle)
+        bm25_records/         bm25s index over whole records (title + question + reply)
         terms.txt             corpus-harvested segmenter terms, one per line
         duplicates.json       groups of near-identical replies (doc ids), shown once
         skipped.jsonl         files and rows the build could not read, and why
@@ -24,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 2  # 2: passages carry the field they come from (question or reply)
+FORMAT_VERSION = 2  # 2: passages carry their field (question or reply); record-level BM25
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 REPLIES = "replies.jsonl"
@@ -32,6 +33,7 @@ PASSAGES = "passages.jsonl"
 VECTORS = "vectors.npy"
 DENSE = "dense.faiss"
 BM25_DIR = "bm25"
+BM25_RECORDS_DIR = "bm25_records"
 TERMS = "terms.txt"
 SKIPPED = "skipped.jsonl"
 DUPLICATES = "duplicates.json"
@@ -106,7 +108,7 @@ class IndexPaths:
     def missing(self) -> list[str]:
         """Names of the required files that are absent."""
         names = [n for n in (MANIFEST, *REQUIRED) if not (self.root / n).is_file()]
-        return names + ([BM25_DIR] if not (self.root / BM25_DIR).is_dir() else [])
+        return names + [d for d in (BM25_DIR, BM25_RECORDS_DIR) if not (self.root / d).is_dir()]
 
     def data_files(self) -> list[str]:
         """Every file of the generation but the manifest, as relative POSIX paths."""

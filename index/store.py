@@ -26,6 +26,7 @@ from index.engine import DenseIndex, KeywordIndex
 from index.keyword import Bm25Keyword
 from index.layout import (
     BM25_DIR,
+    BM25_RECORDS_DIR,
     CURRENT,
     DENSE,
     DUPLICATES,
@@ -85,7 +86,8 @@ class LoadedIndex:
     chunks: list[Chunk]
     vectors: np.ndarray
     dense: DenseIndex
-    keyword: KeywordIndex
+    keyword: KeywordIndex  # one document per passage
+    record_keyword: KeywordIndex  # one document per reply, in ``replies`` order
     terms: list[str]
     duplicates: list[list[str]]
     skipped: list[Skipped]
@@ -104,11 +106,13 @@ def open_index(index_dir: Path | str) -> LoadedIndex:
     vectors = _read(paths, VECTORS, lambda p: np.load(p, allow_pickle=False))
     dense = _read(paths, DENSE, FaissDense.load)
     keyword = _read(paths, BM25_DIR, Bm25Keyword.load)
+    record_keyword = _read(paths, BM25_RECORDS_DIR, Bm25Keyword.load)
     sizes = {"vectors": len(vectors), "dense": len(dense), "keyword": len(keyword)}
-    if any(n != len(chunks) for n in sizes.values()):
+    if any(n != len(chunks) for n in sizes.values()) or len(record_keyword) != len(replies):
         raise IndexCorrupt(
-            f"Number of passages ({len(chunks)}) does not match the indexes ({sizes}) in "
-            f"{paths.root}. " + rebuild_hint(index_dir)
+            f"Numbers of passages ({len(chunks)}) and replies ({len(replies)}) do not match "
+            f"the indexes ({sizes}, records {len(record_keyword)}) in {paths.root}. "
+            + rebuild_hint(index_dir)
         )
     return LoadedIndex(
         directory=index_dir,
@@ -118,6 +122,7 @@ def open_index(index_dir: Path | str) -> LoadedIndex:
         vectors=vectors,
         dense=dense,
         keyword=keyword,
+        record_keyword=record_keyword,
         terms=_read(paths, TERMS, lambda p: p.read_text(encoding="utf-8").splitlines()),
         duplicates=_read(paths, DUPLICATES, _read_groups),
         skipped=_read(paths, SKIPPED, lambda p: [Skipped(**d) for d in read_jsonl(p)]),
@@ -209,7 +214,11 @@ def new_generation(index_dir: Path) -> IndexPaths:
 
 
 def write_payload(
-    paths: IndexPaths, payload: Payload, dense: DenseIndex, keyword: KeywordIndex
+    paths: IndexPaths,
+    payload: Payload,
+    dense: DenseIndex,
+    keyword: KeywordIndex,
+    record_keyword: KeywordIndex,
 ) -> None:
     """Write every file of a generation but the manifest."""
     write_jsonl(
@@ -224,6 +233,7 @@ def write_payload(
     paths.file(DUPLICATES).write_text(duplicates, encoding="utf-8")
     dense.save(paths.file(DENSE))
     keyword.save(paths.file(BM25_DIR))
+    record_keyword.save(paths.file(BM25_RECORDS_DIR))
 
 
 def commit_generation(index_dir: Path, paths: IndexPaths, manifest: Manifest) -> None:

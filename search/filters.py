@@ -1,4 +1,4 @@
-"""Filters by date, issuer, kind and 办理结果, resolved to the passages they allow.
+"""Filters by date, issuer, kind and 办理结果, resolved to the replies they allow.
 
 :class:`search.request.Filters` checks its own values; this module only applies them.
 """
@@ -26,11 +26,9 @@ def reply_matches(reply: Reply, filters: Filters) -> bool:
     return not (filters.grades and reply.result_grade not in filters.grades)
 
 
-def allowed_passages(
-    filters: Filters | None, replies: Sequence[Reply], passage_reply: np.ndarray
-) -> np.ndarray | None:
-    """Ids of the passages whose reply passes ``filters``; ``None`` when nothing is filtered."""
+def allowed_records(filters: Filters | None, replies: Sequence[Reply]) -> np.ndarray | None:
+    """Indexes of the replies that pass ``filters``; ``None`` when nothing is filtered."""
     if filters is None or filters.is_empty():
         return None
     ok = np.fromiter((reply_matches(r, filters) for r in replies), dtype=bool, count=len(replies))
-    return np.flatnonzero(ok[passage_reply]).astype(np.int64)
+    return np.flatnonzero(ok).astype(np.int64)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from index.docnum import BOOK_TITLE_RE, find_doc_numbers
 from search.errors import QueryError
+from search.intent import read_intent
 from search.settings import SearchSettings
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class PreparedQuery:
     dense_texts: tuple[str, ...]
     doc_numbers: tuple[str, ...]
     titles: tuple[str, ...]
+    topic: str = ""  # the text without the framing of a question (see search/intent.py)
+    wants_measures: bool = False
 
 
 def prepare_query(
@@ -48,15 +51,18 @@ def prepare_query(
     text = clean_query(raw)
     if not text:
         raise QueryError("empty_query")
-    tokens = tokenize(text)
+    intent = read_intent(text)
+    topic = intent.topic if settings.strip_framing else text
     return PreparedQuery(
         text=text,
-        terms=tuple(key_terms(tokens, idf, settings.max_terms)),
+        terms=tuple(key_terms(tokenize(topic), idf, settings.max_terms)),
         dense_texts=tuple(
-            dense_pieces(text, settings.dense_piece_chars, settings.max_dense_pieces)
+            dense_pieces(topic, settings.dense_piece_chars, settings.max_dense_pieces)
         ),
         doc_numbers=tuple(find_doc_numbers(text)),
         titles=tuple(dict.fromkeys(m["title"].strip() for m in BOOK_TITLE_RE.finditer(text))),
+        topic=topic,
+        wants_measures=intent.wants_measures,
     )
 
 

@@ -12,22 +12,19 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from index import store
-from index.docnum import normalize_doc_number, same_doc_number
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.reply import Reply
 from index.segment import Segmenter
 from search.errors import QueryError
-from search.filters import allowed_passages
-from search.fuse import rrf, rrf_ceiling
+from search.filters import allowed_records
 from search.hit import Facets, IndexSummary, SearchHit
-from search.query import PreparedQuery, prepare_query
+from search.query import prepare_query
+from search.rank import Ranker
 from search.request import MAX_K, Filters, SearchRequest
-from search.rerank import Reranker, rerank
+from search.rerank import Reranker
 from search.settings import SearchSettings
-from search.shape import RankedPassage, group_hits
+from search.shape import group_hits
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +49,7 @@ class Searcher:
         self.settings = settings or SearchSettings()
         self.reranker = reranker
         self.replies = {r.doc_id: r for r in index.replies}
-        position = {r.doc_id: i for i, r in enumerate(index.replies)}
-        self._passage_reply = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int64)
-        self._texts = [c.text for c in self.chunks]
-        self._normalized = [normalize_doc_number(t) for t in self._texts]
-        self._first_passage: dict[str, int] = {}
-        for i, chunk in enumerate(self.chunks):
-            self._first_passage.setdefault(chunk.doc_id, i)
+        self._ranker = Ranker(index, embedder)
         self._duplicates = {d: tuple(x for x in g if x != d) for g in index.duplicates for d in g}
 
     @classmethod
@@ -100,17 +91,24 @@ class Searcher:
 
     def run(self, request: SearchRequest) -> list[SearchHit]:
         """The hits for a validated :class:`SearchRequest`."""
-        prepared = prepare_query(request.query, self.segmenter.tokenize, self._idf, self.settings)
-        allowed = allowed_passages(request.filters, self.index.replies, self._passage_reply)
-        ranked = self._rank(prepared, request.mode, allowed, depth=self.settings.depth(request.k))
+        settings = self.settings
+        prepared = prepare_query(request.query, self.segmenter.tokenize, self._ranker.idf, settings)
+        ranked = self._ranker.rank(
+            prepared,
+            request.mode,
+            allowed_records(request.filters, self.index.replies),
+            settings,
+            depth=settings.depth(request.k),
+            reranker=self.reranker,
+        )
         return group_hits(
             ranked,
             k=request.k,
             query=prepared,
             chunks=self.chunks,
-            replies=self.replies,
+            replies=self.index.replies,
             duplicates=self._duplicates,
-            passages_per_hit=self.settings.passages_per_hit,
+            passages_per_hit=settings.passages_per_hit,
         )
 
     def similar(
@@ -153,78 +151,6 @@ class Searcher:
             model=self.manifest.model.name,
             built_at=self.manifest.built_at,
         )
-
-    def _rank(
-        self, query: PreparedQuery, mode: str, allowed: np.ndarray | None, *, depth: int
-    ) -> list[RankedPassage]:
-        if allowed is not None and len(allowed) == 0:
-            return []
-        lists: list[list[int]] = []
-        weights: list[float] = []
-        shown: dict[int, float] = {}
-        if mode in ("hybrid", "dense"):
-            ids, scores = self._dense_ranking(query, allowed, depth)
-            lists.append(ids)
-            weights.append(self.settings.dense_weight)
-            shown.update(zip(ids, scores, strict=True))
-        if mode in ("hybrid", "keyword"):
-            ids, scores = self._keyword_ranking(query, allowed, depth)
-            lists.append(ids)
-            weights.append(self.settings.keyword_weight)
-            for i, s in zip(ids, scores, strict=True):
-                shown.setdefault(i, s)
-            exact = self._exact_ranking(query, allowed)
-            if exact:
-                lists.append(exact)
-                weights.append(self.settings.exact_weight)
-        fused = rrf(lists, weights, k=self.settings.rrf_k)
-        if self.reranker is not None:
-            ids = [i for i, _ in fused]
-            top = self.settings.rerank_depth
-            fused = rerank(self.reranker, query.text, ids, self._texts, top=top)
-            return [RankedPassage(i, s) for i, s in fused]
-        if mode == "hybrid":
-            ceiling = rrf_ceiling(weights, k=self.settings.rrf_k)
-            return [RankedPassage(i, s / ceiling) for i, s in fused]
-        return [RankedPassage(i, shown.get(i, 0.0)) for i, _ in fused]
-
-    def _dense_ranking(
-        self, query: PreparedQuery, allowed: np.ndarray | None, depth: int
-    ) -> tuple[list[int], list[float]]:
-        vectors = self.embedder.encode_queries(list(query.dense_texts))
-        centroid = vectors.mean(axis=0, keepdims=True)
-        centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-        scores, ids = self.index.dense.search(centroid, depth, allowed)
-        keep = ids[0] >= 0
-        return ids[0][keep].tolist(), scores[0][keep].tolist()
-
-    def _keyword_ranking(
-        self, query: PreparedQuery, allowed: np.ndarray | None, depth: int
-    ) -> tuple[list[int], list[float]]:
-        terms = [*query.terms, *query.doc_numbers, *query.titles]
-        scores, ids = self.index.keyword.search(terms, depth, allowed)
-        return ids.tolist(), scores.tolist()
-
-    def _exact_ranking(self, query: PreparedQuery, allowed: np.ndarray | None) -> list[int]:
-        """Replies whose own 文号 the query names first, then passages citing it or a 《title》."""
-        needles = [*query.doc_numbers, *query.titles]
-        if not needles:
-            return []
-        ok = None if allowed is None else set(allowed.tolist())
-        own = [
-            self._first_passage[r.doc_id]
-            for r in self.index.replies
-            if r.doc_number
-            and r.doc_id in self._first_passage
-            and any(same_doc_number(r.doc_number, n) for n in query.doc_numbers)
-        ]
-        citing = [i for i, text in enumerate(self._normalized) if any(n in text for n in needles)]
-        ranked = list(dict.fromkeys([*own, *citing]))
-        return [i for i in ranked if ok is None or i in ok]
-
-    def _idf(self, term: str) -> float:
-        total = max(len(self.chunks), 1)
-        return float(np.log(1 + total / (1 + self.index.keyword.document_frequency(term))))
 
 
 def _model_info(embedder: Embedder) -> store.ModelInfo:

@@ -18,6 +18,18 @@ class SearchSettings:
     dense_weight: float = 2.0
     keyword_weight: float = 1.0
     exact_weight: float = 2.0
+    # BM25 over whole records (title + question + reply) beside the passage-level one: short
+    # topic queries often have their words spread over the message and the reply.
+    record_keyword_weight: float = 1.0
+    # Search the question side (the citizen's message, the proposal) as well as the reply.
+    question_passages: bool = True
+    # Cut the framing of a typed question (以往…怎么答复的) from what the retrievers see.
+    strip_framing: bool = True
+    # Replies with fewer characters of answer than this (「留言已收悉」) are damped by the factor.
+    thin_answer_chars: int = 40
+    thin_answer_factor: float = 0.6
+    # A question asking for measures lifts replies that hold some by this share.
+    measure_bonus: float = 0.1
     # Cormack et al. (2009) use 60; 30 scored a little better on bench/devset. Lower k gives
     # the very top ranks more say.
     rrf_k: int = 30

@@ -1,57 +1,45 @@
-"""From ranked passages to hits: group by reply, collapse duplicates, locate query terms."""
+"""From ranked records to hits: collapse duplicates, pick passages, locate query terms."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 from index.docnum import doc_number_spans
 from index.reply import Chunk, Measure, Reply
 from search.hit import MatchedPassage, SearchHit
 from search.query import PreparedQuery
-
-
-@dataclass(frozen=True)
-class RankedPassage:
-    """A passage id with the score shown for it."""
-
-    passage: int
-    score: float
+from search.rank import RankedPassage, RankedRecord
 
 
 def group_hits(
-    ranked: Sequence[RankedPassage],
+    ranked: Sequence[RankedRecord],
     *,
     k: int,
     query: PreparedQuery,
     chunks: Sequence[Chunk],
-    replies: dict[str, Reply],
+    replies: Sequence[Reply],
     duplicates: dict[str, tuple[str, ...]],
     passages_per_hit: int,
 ) -> list[SearchHit]:
-    """The best ``k`` replies, each once, near-duplicates folded into the first one seen."""
-    order: list[str] = []
-    passages: dict[str, list[RankedPassage]] = {}
-    shown: dict[str, str] = {}  # doc id → the doc id of the hit that shows it
-    for item in ranked:
-        doc_id = chunks[item.passage].doc_id
-        leader = shown.get(doc_id)
-        if leader is None:
-            if len(order) == k:
-                continue
-            order.append(doc_id)
-            leader = doc_id
-            for other in (doc_id, *duplicates.get(doc_id, ())):
-                shown.setdefault(other, doc_id)
-        if leader == doc_id and len(passages.setdefault(doc_id, [])) < passages_per_hit:
-            passages[doc_id].append(item)
+    """The best ``k`` replies, near-duplicates folded into the first one seen."""
     terms = highlight_terms(query)
     doc_numbers = set(query.doc_numbers)
-    return [
-        _hit(replies[d], rank, passages[d], terms, doc_numbers, chunks, duplicates.get(d, ()))
-        for rank, d in enumerate(order, start=1)
-    ]
+    hits: list[SearchHit] = []
+    shown: set[str] = set()
+    for item in ranked:
+        reply = replies[item.record]
+        if reply.doc_id in shown:
+            continue
+        folded = duplicates.get(reply.doc_id, ())
+        shown.update((reply.doc_id, *folded))
+        passages = list(item.passages[:passages_per_hit])
+        hit = _hit(reply, len(hits) + 1, passages, terms, doc_numbers, chunks, folded)
+        hits.append(replace(hit, score=round(float(item.score), 6)))
+        if len(hits) == k:
+            break
+    return hits
 
 
 def _hit(

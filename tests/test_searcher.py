@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,47 @@ def test_near_duplicates_show_once_with_their_count(tmp_path: Path) -> None:
     ]
     assert len(parking) == 1
     assert len(parking[0].duplicates) == 2
+
+
+def test_what_the_citizen_wrote_is_searched_too(searcher: Searcher) -> None:
+    query = "窗户都不敢开 客人喝酒划拳"  # words of the message, not of the reply
+    hit = searcher.search(query, k=3)[0]
+    assert hit.doc_id == "QL20230412"
+    assert hit.passages[0].field == "question"
+    replies_only = searcher.with_settings(replace(searcher.settings, question_passages=False))
+    assert all(p.field == "reply" for h in replies_only.search(query, k=3) for p in h.passages)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "dense"])
+def test_an_exact_doc_number_puts_its_own_reply_first_in_every_mode(
+    searcher: Searcher, mode: str
+) -> None:
+    hits = searcher.search("岚住建[2023]42号 的答复", k=3, mode=mode)
+    assert hits[0].doc_id.startswith("s02_") and hits[0].score == 1.0
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "dense"])
+def test_scores_are_on_one_scale_in_every_mode(searcher: Searcher, mode: str) -> None:
+    hits = searcher.search("停车 泊位 老旧小区", k=10, mode=mode)
+    assert hits and all(0.0 < h.score <= 1.0 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_an_acknowledgment_does_not_outrank_a_real_answer(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "board.csv").write_text(
+        "留言编号,留言主题,留言详情,答复意见,答复时间\n"
+        "1,幸福路路灯不亮,幸福路的路灯坏了三个月，晚上很黑。,网友：您好！留言已收悉。,2020/1/2\n"
+        "2,幸福路路灯坏了,幸福路一段路灯不亮，请修理。,"
+        "网友：您好！经区城管局核实，幸福路12盏路灯线路老化，已于1月5日更换线路并恢复照明，"
+        "下一步将加强巡查。,2020/1/9\n",
+        encoding="utf-8",
+    )
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    searcher = Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
+    hits = searcher.search("幸福路路灯不亮", k=2)
+    assert [h.doc_id for h in hits] == ["2", "1"]
+    flat = searcher.with_settings(replace(searcher.settings, thin_answer_factor=1.0))
+    undamped = {h.doc_id: h.score for h in flat.search("幸福路路灯不亮", k=2)}
+    assert hits[1].score == pytest.approx(undamped["1"] * searcher.settings.thin_answer_factor)

@@ -1,0 +1,251 @@
+"""Search quality on what staff ask: graded judgments, every variant side by side.
+
+Two query sets, run against the whole 附件4 as a bureau would index it (title, message and
+reply: ``python -m index build --corpus ../shared/corpus/tipdm2020/附件4.xlsx --index
+data/fj4/index``), and against the plain baseline of ``bench/baseline.py``:
+
+- ``staff``: ``bench/data/staff_queries.jsonl``, written by hand before any ranking was seen,
+  in three styles (keyword strings, natural-language questions, measure-seeking questions);
+- ``pasted``: 41 unanswered 附件3 messages pasted whole (seeded; the first 30 are those of
+  ``bench.judge``, whose grades are reused).
+
+    python -m bench.quality pool    # run every variant; write the ungraded pairs to grade
+    (grade data/quality/todo/*.jsonl blind into data/quality/grades/*.jsonl: qid, doc_id, grade)
+    python -m bench.quality merge   # fold the new grades into bench/data/judgments_quality.jsonl
+    python -m bench.quality         # the table, from the runs and the committed judgments
+
+Grades: 2 = a past record on the same specific problem whose reply shows how it was handled,
+1 = same topic area, 0 = unrelated. The grader sees the query (and, for staff queries, what
+a relevant record would be about) and each record's title, message and reply, never which
+variant found it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bench.baseline import Baseline, read_fujian4
+from bench.devset import DATA_DIR, TIPDM4, WORK_DIR, read_jsonl, table_present, write_jsonl
+from bench.eval_modes import paired_ci
+from bench.graded import METRICS
+from bench.judge import JUDGMENTS, TIPDM3, sample_unanswered
+from index.embed import load_embedder
+from search import Searcher, SearchSettings
+
+logger = logging.getLogger(__name__)
+
+STAFF = DATA_DIR / "staff_queries.jsonl"
+QUALITY = DATA_DIR / "judgments_quality.jsonl"
+WORK = WORK_DIR.parent / "quality"
+INDEX = WORK_DIR.parent / "fj4" / "index"
+N_PASTED = 41
+K = 10
+DEFAULT = SearchSettings()
+
+Run = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query of a set, with its style (keyword / question / measure / pasted)."""
+
+    qid: str
+    style: str
+    text: str
+    need: str = ""
+
+
+def staff_queries(path: Path = STAFF) -> list[Query]:
+    """The hand-written staff queries."""
+    return [
+        Query(str(r["qid"]), str(r["style"]), str(r["query"]), str(r.get("need", "")))
+        for r in read_jsonl(path)
+    ]
+
+
+def pasted_queries(n: int = N_PASTED) -> list[Query]:
+    """Unanswered 附件3 messages, whole, as staff would paste them."""
+    return [Query(m["id"], "pasted", m["message"]) for m in sample_unanswered(TIPDM3, n)]
+
+
+# Ablations switch one change of the default off at a time.
+ABLATIONS: dict[str, SearchSettings] = {
+    "hybrid-no-question-passages": replace(DEFAULT, question_passages=False),
+    "hybrid-no-record-bm25": replace(DEFAULT, record_keyword_weight=0.0),
+    "hybrid-no-framing-cut": replace(DEFAULT, strip_framing=False),
+    "hybrid-no-priors": replace(DEFAULT, thin_answer_factor=1.0, measure_bonus=0.0),
+}
+
+
+def variants(searcher: Searcher, baseline: Baseline) -> dict[str, Run]:
+    """Every system compared: 先例's modes and ablations, the baseline's modes."""
+    out: dict[str, Run] = {}
+    for mode in ("keyword", "dense", "hybrid"):
+        out[mode] = _searcher_run(searcher, mode)
+        out[f"baseline-{mode}"] = lambda q, m=mode: baseline.search(q, k=K, mode=m)
+    for name, settings in ABLATIONS.items():
+        out[name] = _searcher_run(searcher.with_settings(settings), "hybrid")
+    return out
+
+
+def _searcher_run(searcher: Searcher, mode: str) -> Run:
+    return lambda q: [h.doc_id for h in searcher.search(q, k=K, mode=mode)]
+
+
+def run_all(queries: Sequence[Query], runs: dict[str, Run]) -> list[dict[str, object]]:
+    """One row per (query, variant) with the ranked doc ids."""
+    rows = []
+    for q in queries:
+        for name, run in runs.items():
+            rows.append({"qid": q.qid, "style": q.style, "variant": name, "doc_ids": run(q.text)})
+    return rows
+
+
+def load_grades() -> dict[tuple[str, str], int]:
+    """(qid, doc id) → grade from the committed judgments of both sets."""
+    grades: dict[tuple[str, str], int] = {}
+    for path in (JUDGMENTS, QUALITY):
+        if path.is_file():
+            for r in read_jsonl(path):
+                grades[(str(r["qid"]), str(r["doc_id"]))] = int(r["grade"])  # type: ignore[call-overload]
+    return grades
+
+
+def score(
+    runs: Sequence[dict[str, object]], grades: dict[tuple[str, str], int]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """style → variant → mean metric (and the per-query nDCG list under '_ndcg')."""
+    by_query: dict[str, dict[str, int]] = {}
+    for (qid, doc), g in grades.items():
+        by_query.setdefault(qid, {})[doc] = g
+    table: dict[str, dict[str, dict[str, list[float]]]] = {}
+    for row in runs:
+        ranked = [str(d) for d in row["doc_ids"]]  # type: ignore[attr-defined]
+        mine = by_query.get(str(row["qid"]), {})
+        for style in (str(row["style"]), "all-staff" if row["style"] != "pasted" else ""):
+            if not style:
+                continue
+            cell = table.setdefault(style, {}).setdefault(str(row["variant"]), {})
+            for name, metric in METRICS.items():
+                cell.setdefault(name, []).append(metric(ranked, mine, K))
+    return {
+        style: {
+            variant: {
+                **{m: round(sum(v) / len(v), 3) for m, v in cell.items()},
+                "queries": len(cell["ndcg@10"]),
+                "_ndcg": cell["ndcg@10"],  # type: ignore[dict-item]
+            }
+            for variant, cell in variants_.items()
+        }
+        for style, variants_ in table.items()
+    }
+
+
+def markdown(table: dict[str, dict[str, dict[str, float]]]) -> str:
+    """style × variant rows with nDCG@10, MRR@10, R@10, judged@10 and paired intervals."""
+    lines = [
+        "| style | variant | nDCG@10 | MRR@10 | R@10 | judged@10 | n | Δ nDCG vs baseline-hybrid "
+        "| Δ vs hybrid |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for style, rows in table.items():
+        base, ours = rows.get("baseline-hybrid"), rows.get("hybrid")
+        for variant, v in rows.items():
+            versus = [_ci(v, base), _ci(v, ours) if variant != "hybrid" else ""]
+            lines.append(
+                f"| {style} | {variant} | {v['ndcg@10']:.3f} | {v['mrr@10']:.3f} | "
+                f"{v['r@10']:.3f} | {v['judged@10']:.2f} | {v['queries']} | {versus[0]} | "
+                f"{versus[1]} |"
+            )
+    return "\n".join(lines)
+
+
+def _ci(mine: dict[str, object], other: dict[str, object] | None) -> str:
+    if other is None or mine is other:
+        return ""
+    ci = paired_ci(mine["_ndcg"], other["_ndcg"])  # type: ignore[arg-type]
+    return f"{ci['delta']:+.1f} [{ci['low']:+.1f}, {ci['high']:+.1f}]"
+
+
+def todo(
+    queries: Sequence[Query],
+    runs: Sequence[dict[str, object]],
+    grades: dict[tuple[str, str], int],
+    records: dict[str, str],
+) -> list[dict[str, object]]:
+    """Per query, the pooled records nobody has graded, shuffled, with what a grader reads."""
+    rng = random.Random(0)
+    out = []
+    for q in queries:
+        pooled = {str(d) for r in runs if r["qid"] == q.qid for d in r["doc_ids"]}  # type: ignore[attr-defined]
+        fresh = sorted(d for d in pooled if (q.qid, d) not in grades)
+        rng.shuffle(fresh)
+        if fresh:
+            candidates = [{"doc_id": d, "record": records.get(d, "")[:900]} for d in fresh]
+            out.append({"qid": q.qid, "query": q.text, "need": q.need, "candidates": candidates})
+    return out
+
+
+def merge(grade_dir: Path, queries: Sequence[Query]) -> int:
+    """Add the grades under ``grade_dir`` to the committed judgments; returns how many."""
+    known = read_jsonl(QUALITY) if QUALITY.is_file() else []
+    seen = {(str(r["qid"]), str(r["doc_id"])) for r in known}
+    text = {q.qid: q.text if q.style != "pasted" else "" for q in queries}
+    added = []
+    for path in sorted(grade_dir.glob("*.jsonl")):
+        for r in read_jsonl(path):
+            pair = (str(r["qid"]), str(r["doc_id"]))
+            if pair in seen or int(r["grade"]) not in (0, 1, 2):  # type: ignore[call-overload]
+                continue
+            seen.add(pair)
+            added.append({"qid": pair[0], "query": text.get(pair[0], ""), "doc_id": pair[1],
+                          "grade": int(r["grade"]), "note": str(r.get("note", ""))[:60]})  # type: ignore[call-overload]  # fmt: skip
+    write_jsonl(QUALITY, [*known, *added])
+    return len(added)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``pool``, ``merge`` or (default) the table."""
+    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__)
+    parser.add_argument("step", nargs="?", default="score", choices=("pool", "merge", "score"))
+    parser.add_argument("--index", type=Path, default=INDEX)
+    parser.add_argument("--out", type=Path, help="also write the table as JSON here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if not (table_present(TIPDM4) and table_present(TIPDM3)):
+        return 2
+    queries = [*staff_queries(), *pasted_queries()]
+    if args.step == "merge":
+        print(f"added {merge(WORK / 'grades', queries)} grades to {QUALITY}")
+        return 0
+    records = dict(read_fujian4(TIPDM4))
+    embedder = load_embedder(None)
+    searcher = Searcher.load(args.index, embedder=embedder)
+    baseline = Baseline.build(list(records.items()), embedder, cache_dir=Path("data/baseline"))
+    runs = run_all(queries, variants(searcher, baseline))
+    write_jsonl(WORK / "runs.jsonl", runs)
+    grades = load_grades()
+    if args.step == "pool":
+        pending = todo(queries, runs, grades, records)
+        write_jsonl(WORK / "todo.jsonl", pending)
+        pairs = sum(len(p["candidates"]) for p in pending)  # type: ignore[arg-type]
+        print(f"{pairs} pairs to grade over {len(pending)} queries: {WORK / 'todo.jsonl'}")
+        return 0
+    table = score(runs, grades)
+    print(markdown(table))
+    if args.out:
+        clean = {s: {v: {m: x for m, x in c.items() if m != "_ndcg"} for v, c in r.items()}
+                 for s, r in table.items()}  # fmt: skip
+        args.out.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""Ranking records: each retriever's list, fused with RRF at the record level, then priors.
+
+A record (one reply with the question it answers) is ranked from all its passages: the
+dense and keyword passage rankings each become a record ranking (a record at its best
+passage), the record-level BM25 ranks whole records, and RRF fuses them — so a dense hit
+on the citizen's message and a keyword hit on the reply add up. Two priors follow: replies
+with (almost) no answer of their own (「留言已收悉」) are damped, and a question that asks
+for measures lifts replies that hold some. Records whose own 文号 or 《title》 the query
+names go first, in every mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.docnum import normalize_doc_number, same_doc_number
+from index.embed import Embedder
+from index.store import LoadedIndex
+from search.fuse import rrf, rrf_ceiling
+from search.query import PreparedQuery
+from search.rerank import Reranker, rerank
+from search.settings import SearchSettings
+
+
+@dataclass(frozen=True)
+class RankedPassage:
+    """A passage id with its fused passage-level score."""
+
+    passage: int
+    score: float
+
+
+@dataclass(frozen=True)
+class RankedRecord:
+    """A record (index into the replies) with its score in [0, 1] and its best passages."""
+
+    record: int
+    score: float
+    passages: tuple[RankedPassage, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One retriever's ranked ids (passages or records) and its weight in the fusion."""
+
+    ids: list[int]
+    weight: float
+    of_records: bool = False
+
+
+class Ranker:
+    """Everything ranking needs from one loaded index, computed once at load."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+        position = {r.doc_id: i for i, r in enumerate(index.replies)}
+        self.passage_record = np.array([position[c.doc_id] for c in index.chunks], dtype=np.int64)
+        self.reply_passages = np.array(
+            [i for i, c in enumerate(index.chunks) if c.field == "reply"], dtype=np.int64
+        )
+        answer_chars = np.zeros(len(index.replies), dtype=np.int64)
+        for chunk, record in zip(index.chunks, self.passage_record, strict=True):
+            if chunk.field == "reply":
+                answer_chars[record] += len(chunk.passage)
+        self.answer_chars = answer_chars
+        self.has_measures = np.array([bool(r.measures) for r in index.replies])
+        self._normalized = [normalize_doc_number(c.text) for c in index.chunks]
+
+    def rank(
+        self,
+        query: PreparedQuery,
+        mode: str,
+        records: np.ndarray | None,
+        settings: SearchSettings,
+        *,
+        depth: int,
+        reranker: Reranker | None = None,
+    ) -> list[RankedRecord]:
+        """Records for ``query`` best first; ``records`` restricts to those (None: all)."""
+        passages = self._allowed_passages(records, settings)
+        if passages is not None and len(passages) == 0:
+            return []
+        rankings = self._rankings(query, mode, passages, records, settings, depth)
+        fused = self._fuse(rankings, settings)
+        order = self._apply_priors(fused, query, settings)
+        order = self._pin_own(order, query, records)
+        shown = self._passages(rankings, settings)
+        ranked = [RankedRecord(r, s, tuple(shown.get(r, ()))) for r, s in order]
+        if reranker is not None:
+            ranked = self._rerank(reranker, query, ranked, settings.rerank_depth)
+        return [self._with_fallback_passage(r) for r in ranked]
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term over the passages."""
+        total = max(len(self.index.chunks), 1)
+        return float(np.log(1 + total / (1 + self.index.keyword.document_frequency(term))))
+
+    def _allowed_passages(
+        self, records: np.ndarray | None, settings: SearchSettings
+    ) -> np.ndarray | None:
+        if records is None and settings.question_passages:
+            return None
+        ok = (
+            np.ones(len(self.index.replies), dtype=bool)
+            if records is None
+            else _mask(records, len(self.index.replies))
+        )
+        allowed = np.flatnonzero(ok[self.passage_record])
+        if not settings.question_passages:
+            allowed = np.intersect1d(allowed, self.reply_passages)
+        return allowed.astype(np.int64)
+
+    def _rankings(
+        self,
+        query: PreparedQuery,
+        mode: str,
+        passages: np.ndarray | None,
+        records: np.ndarray | None,
+        settings: SearchSettings,
+        depth: int,
+    ) -> list[Ranking]:
+        rankings: list[Ranking] = []
+        if mode in ("hybrid", "dense"):
+            rankings.append(Ranking(self._dense(query, passages, depth), settings.dense_weight))
+        if mode in ("hybrid", "keyword"):
+            terms = [*query.terms, *query.doc_numbers, *query.titles]
+            _, ids = self.index.keyword.search(terms, depth, passages)
+            rankings.append(Ranking(ids.tolist(), settings.keyword_weight))
+            if settings.record_keyword_weight > 0:
+                _, rec = self.index.record_keyword.search(terms, depth, records)
+                rankings.append(Ranking(rec.tolist(), settings.record_keyword_weight, True))
+            exact = self._citing(query, passages)
+            if exact:
+                rankings.append(Ranking(exact, settings.exact_weight))
+        return [r for r in rankings if r.weight > 0]
+
+    def _dense(self, query: PreparedQuery, passages: np.ndarray | None, depth: int) -> list[int]:
+        vectors = self.embedder.encode_queries(list(query.dense_texts))
+        centroid = vectors.mean(axis=0, keepdims=True)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
+        _, ids = self.index.dense.search(centroid, depth, passages)
+        return [int(i) for i in ids[0] if i >= 0]
+
+    def _citing(self, query: PreparedQuery, passages: np.ndarray | None) -> list[int]:
+        """Passages that cite a 文号 or 《title》 the query names."""
+        needles = [*query.doc_numbers, *query.titles]
+        if not needles:
+            return []
+        ok = None if passages is None else set(passages.tolist())
+        return [
+            i
+            for i, text in enumerate(self._normalized)
+            if (ok is None or i in ok) and any(n in text for n in needles)
+        ]
+
+    def _fuse(
+        self, rankings: Sequence[Ranking], settings: SearchSettings
+    ) -> list[tuple[int, float]]:
+        lists = [r.ids if r.of_records else self._records_of(r.ids) for r in rankings]
+        weights = [r.weight for r in rankings]
+        ceiling = rrf_ceiling(weights, k=settings.rrf_k) if weights else 1.0
+        return [(r, s / ceiling) for r, s in rrf(lists, weights, k=settings.rrf_k)]
+
+    def _records_of(self, passages: Sequence[int]) -> list[int]:
+        """Records in the order of their first (best) passage."""
+        return list(dict.fromkeys(int(self.passage_record[p]) for p in passages))
+
+    def _apply_priors(
+        self, fused: list[tuple[int, float]], query: PreparedQuery, settings: SearchSettings
+    ) -> list[tuple[int, float]]:
+        def prior(record: int) -> float:
+            factor = 1.0
+            if self.answer_chars[record] < settings.thin_answer_chars:
+                factor *= settings.thin_answer_factor
+            if query.wants_measures and self.has_measures[record]:
+                factor *= 1.0 + settings.measure_bonus
+            return factor
+
+        scored = [(r, min(1.0, s * prior(r))) for r, s in fused]
+        return sorted(scored, key=lambda rs: -rs[1])
+
+    def _pin_own(
+        self, order: list[tuple[int, float]], query: PreparedQuery, records: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        """Records whose own 文号 or 《title》 the query names, first, with score 1."""
+        if not (query.doc_numbers or query.titles):
+            return order
+        allowed = None if records is None else set(records.tolist())
+        own = [
+            i
+            for i, r in enumerate(self.index.replies)
+            if (allowed is None or i in allowed)
+            and (
+                (r.doc_number and any(same_doc_number(r.doc_number, n) for n in query.doc_numbers))
+                or any(t in (r.proposal_title, r.title.strip("《》")) for t in query.titles)
+            )
+        ]
+        pinned = set(own)
+        return [(r, 1.0) for r in own] + [(r, s) for r, s in order if r not in pinned]
+
+    def _passages(
+        self, rankings: Sequence[Ranking], settings: SearchSettings
+    ) -> dict[int, list[RankedPassage]]:
+        """Each record's passages from the passage rankings, best fused first."""
+        lists = [r for r in rankings if not r.of_records]
+        weights = [r.weight for r in lists]
+        ceiling = rrf_ceiling(weights, k=settings.rrf_k) if weights else 1.0
+        out: dict[int, list[RankedPassage]] = {}
+        for passage, score in rrf([r.ids for r in lists], weights, k=settings.rrf_k):
+            record = int(self.passage_record[passage])
+            out.setdefault(record, []).append(RankedPassage(passage, score / ceiling))
+        return out
+
+    def _rerank(
+        self, reranker: Reranker, query: PreparedQuery, ranked: list[RankedRecord], top: int
+    ) -> list[RankedRecord]:
+        ranked = [self._with_fallback_passage(r) for r in ranked]
+        texts = [self.index.chunks[r.passages[0].passage].text for r in ranked]
+        order = rerank(reranker, query.text, list(range(len(ranked))), texts, top=top)
+        return [ranked[i] for i, _ in order]
+
+    def _with_fallback_passage(self, ranked: RankedRecord) -> RankedRecord:
+        """A record found by the record-level BM25 alone shows its first passage."""
+        if ranked.passages:
+            return ranked
+        first = np.flatnonzero(self.passage_record == ranked.record)
+        if not len(first):
+            return ranked
+        return RankedRecord(ranked.record, ranked.score, (RankedPassage(int(first[0]), 0.0),))
+
+
+def _mask(ids: np.ndarray, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[ids] = True
+    return mask
