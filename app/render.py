@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from index.reply import KIND_LABELS, STAGE_LABELS, Measure, Policy, Reply
+from index.reply import FIELD_LABELS, KIND_LABELS, STAGE_LABELS, Measure, Policy, Reply
 from search.hit import MatchedPassage, SearchHit
 
 MEASURE_PREVIEW_CHARS = 120  # cards show the start of each measure; the reply view shows all
@@ -140,9 +140,12 @@ def _meta(hit: SearchHit) -> str:
 
 
 def _passage(passage: MatchedPassage) -> str:
-    heading = f'<div class="xl-heading">{escape(passage.heading)}</div>' if passage.heading else ""
+    where = f"命中{FIELD_LABELS.get(passage.field, passage.field)}"
+    label = "｜".join(x for x in (where, passage.heading) if x)
+    heading = f'<div class="xl-heading">{escape(label)}</div>'
     body = highlight(passage.text, passage.highlights)
-    return f'<blockquote class="xl-passage">{heading}<p>{body}</p></blockquote>'
+    css = "xl-passage xl-question" if passage.field == "question" else "xl-passage"
+    return f'<blockquote class="{css}">{heading}<p>{body}</p></blockquote>'
 
 
 def render_measures(measures: Sequence[Measure], *, preview: bool = False) -> str:

@@ -37,6 +37,7 @@ CSS = """
 .xl-passage { margin: .5rem 0; padding: .4rem .8rem; border-left: 3px solid #d9d9d9;
   color: #333; line-height: 1.75; }
 .xl-passage p { margin: 0; }
+.xl-question { border-left-color: #8fb3d9; background: #f5f9fd; }
 .xl-heading { font-size: .85rem; color: #777; }
 mark { background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px; }
 .xl-measures { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr));

@@ -30,7 +30,7 @@ GRADE_LABELS: dict[str, str] = {
     "C": "C（留作参考）",
 }
 STAGE_LABELS: dict[str, str] = {"done": "已落实", "planned": "下一步计划"}
-FIELD_LABELS: dict[str, str] = {"reply": "答复", "question": "来信/提案"}
+FIELD_LABELS: dict[str, str] = {"reply": "答复", "question": "诉求原文"}
 
 
 @dataclass(frozen=True)

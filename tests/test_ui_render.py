@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,12 @@ def test_search_api_schema_has_typed_parameters() -> None:
     assert names == ["query", "k", "mode", "date_from", "date_to", "issuer", "kinds", "grades"]
     assert endpoint["parameters"][1]["python_type"]["type"] == "int"
     assert re.search("list", endpoint["returns"][0]["python_type"]["type"])
+
+
+def test_card_says_which_field_matched() -> None:
+    s = FakeSearcher()
+    hit = s.search("园区")[0]
+    asked = replace(hit.passages[0], field="question")
+    html = render_card(replace(hit, passages=(asked, hit.passages[0])))
+    assert html.index("命中诉求原文") < html.index("命中答复")
+    assert 'class="xl-passage xl-question"' in html
