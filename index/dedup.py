@@ -58,7 +58,8 @@ def _centroids(
 ) -> tuple[np.ndarray, list[str]]:
     rows: dict[str, list[int]] = {}
     for i, chunk in enumerate(chunks):
-        rows.setdefault(chunk.doc_id, []).append(i)
+        if chunk.field == "reply":  # two answers alike, whatever the questions said
+            rows.setdefault(chunk.doc_id, []).append(i)
     doc_ids = [r.doc_id for r in replies if r.doc_id in rows]
     if not doc_ids:
         return np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), np.float32), []
