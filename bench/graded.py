@@ -23,8 +23,8 @@ def ndcg_at(ranked: Sequence[str], grades: Grades, k: int = 10) -> float:
     return dcg([grades.get(d, 0) for d in ranked[:k]]) / ideal if ideal else 0.0
 
 
-def mrr_at(ranked: Sequence[str], grades: Grades, k: int = 10, *, least: int = 1) -> float:
-    """1 / rank of the first result graded ``least`` or more within the top k."""
+def mrr_at(ranked: Sequence[str], grades: Grades, k: int = 10, *, least: int = 2) -> float:
+    """1 / rank of the first result graded ``least`` or more (the same problem) in the top k."""
     for rank, doc in enumerate(ranked[:k], start=1):
         if grades.get(doc, 0) >= least:
             return 1.0 / rank

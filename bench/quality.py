@@ -13,6 +13,8 @@ data/fj4/index``), and against the plain baseline of ``bench/baseline.py``:
     (grade data/quality/todo/*.jsonl blind into data/quality/grades/*.jsonl: qid, doc_id, grade)
     python -m bench.quality merge   # fold the new grades into bench/data/judgments_quality.jsonl
     python -m bench.quality         # the table, from the runs and the committed judgments
+    python -m bench.quality tune    # fusion settings chosen on half the queries, confirmed on
+                                    # the other half (staff styles and pasted messages alike)
 
 Grades: 2 = a past record on the same specific problem whose reply shows how it was handled,
 1 = same topic area, 0 = unrelated. The grader sees the query (and, for staff queries, what
@@ -36,6 +38,7 @@ from bench.devset import DATA_DIR, TIPDM4, WORK_DIR, read_jsonl, table_present, 
 from bench.eval_modes import paired_ci
 from bench.graded import METRICS
 from bench.judge import JUDGMENTS, TIPDM3, sample_unanswered
+from bench.tuning import CachedEmbedder, tune
 from index.embed import load_embedder
 from search import Searcher, SearchSettings
 
@@ -77,7 +80,10 @@ def pasted_queries(n: int = N_PASTED) -> list[Query]:
 
 # Ablations switch one change of the default off at a time.
 ABLATIONS: dict[str, SearchSettings] = {
-    "hybrid-no-question-passages": replace(DEFAULT, question_passages=False),
+    "hybrid-no-question-passages": replace(DEFAULT, question_weight=0.0),
+    "hybrid-question-weight-0.5": replace(DEFAULT, question_weight=0.5),
+    "hybrid-pasted-question-weight-1": replace(DEFAULT, pasted_question_weight=1.0),
+    "hybrid-no-measure-bonus": replace(DEFAULT, measure_bonus=0.0),
     "hybrid-no-record-bm25": replace(DEFAULT, record_keyword_weight=0.0),
     "hybrid-no-framing-cut": replace(DEFAULT, strip_framing=False),
     "hybrid-no-priors": replace(DEFAULT, thin_answer_factor=1.0, measure_bonus=0.0),
@@ -211,10 +217,60 @@ def merge(grade_dir: Path, queries: Sequence[Query]) -> int:
     return len(added)
 
 
+# Fusion settings tried on the graded sets, one at a time (bench.tuning.tune).
+GRID: dict[str, tuple[float | int, ...]] = {
+    "pasted_question_weight": (0.0, 0.25, 0.5, 1.0),
+    "question_weight": (0.0, 0.5, 1.0),
+    "dense_weight": (1.0, 1.5, 2.0, 3.0),
+    "keyword_weight": (0.5, 1.0, 1.5),
+    "record_keyword_weight": (0.0, 0.5, 1.0, 2.0),
+    "rrf_k": (10, 30, 60),
+    "thin_answer_factor": (0.4, 0.6, 0.8, 1.0),
+    "measure_bonus": (0.0, 0.1, 0.2, 0.4),
+}
+STYLES = ("keyword", "question", "measure", "pasted")
+
+
+def macro_ndcg(table: dict[str, dict[str, dict[str, float]]]) -> float:
+    """Mean hybrid nDCG@10 over the query styles: no style may pay for another."""
+    values = [table[s]["hybrid"]["ndcg@10"] for s in STYLES if s in table]
+    return sum(values) / max(len(values), 1)
+
+
+def tune_fusion(
+    searcher: Searcher, queries: Sequence[Query], grades: dict[tuple[str, str], int]
+) -> dict[str, object]:
+    """Settings tuned on the even-numbered queries of each style, scored on the odd ones."""
+    halves: dict[int, list[Query]] = {0: [], 1: []}
+    for style in STYLES:
+        mine = [q for q in queries if q.style == style]
+        for n, q in enumerate(mine):
+            halves[n % 2].append(q)
+
+    def table(trial: Searcher, part: Sequence[Query]) -> dict[str, dict[str, dict[str, float]]]:
+        return score(run_all(part, {"hybrid": _searcher_run(trial, "hybrid")}), grades)
+
+    best, trials = tune(searcher, lambda t: table(t, halves[0]), grid=GRID, goal=macro_ndcg)  # type: ignore[arg-type]
+    confirm = {
+        "default": table(searcher, halves[1]),
+        "tuned": table(searcher.with_settings(best), halves[1]),
+    }
+    return {
+        "best": {k: v for k, v in vars(best).items() if getattr(DEFAULT, k) != v},
+        "trials": trials,
+        "confirm": {
+            name: {s: {m: x for m, x in t[s]["hybrid"].items() if m != "_ndcg"} for s in t}
+            for name, t in confirm.items()
+        },
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``pool``, ``merge`` or (default) the table."""
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__)
-    parser.add_argument("step", nargs="?", default="score", choices=("pool", "merge", "score"))
+    parser.add_argument(
+        "step", nargs="?", default="score", choices=("pool", "merge", "score", "tune")
+    )
     parser.add_argument("--index", type=Path, default=INDEX)
     parser.add_argument("--out", type=Path, help="also write the table as JSON here")
     args = parser.parse_args(argv)
@@ -226,8 +282,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"added {merge(WORK / 'grades', queries)} grades to {QUALITY}")
         return 0
     records = dict(read_fujian4(TIPDM4))
-    embedder = load_embedder(None)
+    embedder = CachedEmbedder(load_embedder(None))
     searcher = Searcher.load(args.index, embedder=embedder)
+    if args.step == "tune":
+        result = tune_fusion(searcher, queries, load_grades())
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
     baseline = Baseline.build(list(records.items()), embedder, cache_dir=Path("data/baseline"))
     runs = run_all(queries, variants(searcher, baseline))
     write_jsonl(WORK / "runs.jsonl", runs)

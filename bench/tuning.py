@@ -73,10 +73,12 @@ def tune(
     *,
     grid: dict[str, tuple[float | int, ...]] | None = None,
     start: SearchSettings | None = None,
+    goal: Callable[[Table], float] = objective,
 ) -> tuple[SearchSettings, list[dict[str, object]]]:
     """Coordinate search over ``grid``: the best settings and every trial's objective.
 
-    ``evaluate`` scores a searcher. A value replaces the current one only when strictly
+    ``evaluate`` scores a searcher, ``goal`` turns its table into one number (default: mean
+    hybrid MRR@10 over the query kinds). A value replaces the current one only when strictly
     better, so ties keep the default.
     """
     best = start or SearchSettings()
@@ -84,7 +86,7 @@ def tune(
 
     def trial(settings: SearchSettings) -> float:
         if settings not in seen:
-            seen[settings] = objective(evaluate(searcher.with_settings(settings)))
+            seen[settings] = goal(evaluate(searcher.with_settings(settings)))
             logger.info("%.4f  %s", seen[settings], settings)
         return seen[settings]
 

@@ -51,6 +51,11 @@ class Ranking:
     of_records: bool = False
 
 
+# How far apart e5 cosines of a good and a poor passage lie: a question side weighted 0.5
+# loses half of it, so it must be that much closer to the query to rank alongside a reply.
+DENSE_SPREAD = 0.1
+
+
 class Ranker:
     """Everything ranking needs from one loaded index, computed once at load."""
 
@@ -59,9 +64,9 @@ class Ranker:
         self.embedder = embedder
         position = {r.doc_id: i for i, r in enumerate(index.replies)}
         self.passage_record = np.array([position[c.doc_id] for c in index.chunks], dtype=np.int64)
-        self.reply_passages = np.array(
-            [i for i, c in enumerate(index.chunks) if c.field == "reply"], dtype=np.int64
-        )
+        fields = np.array([c.field for c in index.chunks])
+        self.reply_passages = np.flatnonzero(fields == "reply").astype(np.int64)
+        self.question_passages = np.flatnonzero(fields == "question").astype(np.int64)
         answer_chars = np.zeros(len(index.replies), dtype=np.int64)
         for chunk, record in zip(index.chunks, self.passage_record, strict=True):
             if chunk.field == "reply":
@@ -81,7 +86,7 @@ class Ranker:
         reranker: Reranker | None = None,
     ) -> list[RankedRecord]:
         """Records for ``query`` best first; ``records`` restricts to those (None: all)."""
-        passages = self._allowed_passages(records, settings)
+        passages = self._allowed_passages(records)
         if passages is not None and len(passages) == 0:
             return []
         rankings = self._rankings(query, mode, passages, records, settings, depth)
@@ -99,20 +104,11 @@ class Ranker:
         total = max(len(self.index.chunks), 1)
         return float(np.log(1 + total / (1 + self.index.keyword.document_frequency(term))))
 
-    def _allowed_passages(
-        self, records: np.ndarray | None, settings: SearchSettings
-    ) -> np.ndarray | None:
-        if records is None and settings.question_passages:
+    def _allowed_passages(self, records: np.ndarray | None) -> np.ndarray | None:
+        if records is None:
             return None
-        ok = (
-            np.ones(len(self.index.replies), dtype=bool)
-            if records is None
-            else _mask(records, len(self.index.replies))
-        )
-        allowed = np.flatnonzero(ok[self.passage_record])
-        if not settings.question_passages:
-            allowed = np.intersect1d(allowed, self.reply_passages)
-        return allowed.astype(np.int64)
+        ok = _mask(records, len(self.index.replies))
+        return np.flatnonzero(ok[self.passage_record]).astype(np.int64)
 
     def _rankings(
         self,
@@ -123,13 +119,19 @@ class Ranker:
         settings: SearchSettings,
         depth: int,
     ) -> list[Ranking]:
+        share = settings.question_share(len(query.text))
+        sides = [(self._within(passages, self.reply_passages), 1.0)]
+        if share > 0 and len(self.question_passages):
+            sides.append((self._within(passages, self.question_passages), share))
         rankings: list[Ranking] = []
         if mode in ("hybrid", "dense"):
-            rankings.append(Ranking(self._dense(query, passages, depth), settings.dense_weight))
+            vector = self._query_vector(query)
+            found = [self._dense(vector, allowed, depth, share) for allowed, share in sides]
+            rankings.append(Ranking(_merged(found, depth), settings.dense_weight))
         if mode in ("hybrid", "keyword"):
             terms = [*query.terms, *query.doc_numbers, *query.titles]
-            _, ids = self.index.keyword.search(terms, depth, passages)
-            rankings.append(Ranking(ids.tolist(), settings.keyword_weight))
+            found = [self._keyword(terms, allowed, depth, share) for allowed, share in sides]
+            rankings.append(Ranking(_merged(found, depth), settings.keyword_weight))
             if settings.record_keyword_weight > 0:
                 _, rec = self.index.record_keyword.search(terms, depth, records)
                 rankings.append(Ranking(rec.tolist(), settings.record_keyword_weight, True))
@@ -138,12 +140,37 @@ class Ranker:
                 rankings.append(Ranking(exact, settings.exact_weight))
         return [r for r in rankings if r.weight > 0]
 
-    def _dense(self, query: PreparedQuery, passages: np.ndarray | None, depth: int) -> list[int]:
+    def _within(self, passages: np.ndarray | None, side: np.ndarray) -> np.ndarray | None:
+        """The allowed passages of one side; None (no restriction) when that is all of them."""
+        if passages is None:
+            return None if len(side) == len(self.index.chunks) else side
+        return np.intersect1d(passages, side, assume_unique=True)
+
+    def _query_vector(self, query: PreparedQuery) -> np.ndarray:
         vectors = self.embedder.encode_queries(list(query.dense_texts))
         centroid = vectors.mean(axis=0, keepdims=True)
-        centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-        _, ids = self.index.dense.search(centroid, depth, passages)
-        return [int(i) for i in ids[0] if i >= 0]
+        return centroid / max(float(np.linalg.norm(centroid)), 1e-12)
+
+    def _dense(
+        self, vector: np.ndarray, allowed: np.ndarray | None, depth: int, share: float
+    ) -> list[tuple[int, float]]:
+        """(passage, cosine) pairs; a share below 1 lowers the cosines by up to DENSE_SPREAD."""
+        if allowed is not None and not len(allowed):
+            return []
+        scores, ids = self.index.dense.search(vector, depth, allowed)
+        offset = (1.0 - share) * DENSE_SPREAD
+        return [
+            (int(i), float(s) - offset) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0
+        ]
+
+    def _keyword(
+        self, terms: list[str], allowed: np.ndarray | None, depth: int, share: float
+    ) -> list[tuple[int, float]]:
+        """(passage, BM25 score × share) pairs."""
+        if allowed is not None and not len(allowed):
+            return []
+        scores, ids = self.index.keyword.search(terms, depth, allowed)
+        return [(int(i), float(s) * share) for i, s in zip(ids, scores, strict=True)]
 
     def _citing(self, query: PreparedQuery, passages: np.ndarray | None) -> list[int]:
         """Passages that cite a 文号 or 《title》 the query names."""
@@ -231,6 +258,12 @@ class Ranker:
         if not len(first):
             return ranked
         return RankedRecord(ranked.record, ranked.score, (RankedPassage(int(first[0]), 0.0),))
+
+
+def _merged(sides: Sequence[list[tuple[int, float]]], depth: int) -> list[int]:
+    """Passage ids of both sides, best adjusted score first, cut at ``depth``."""
+    pooled = sorted((pair for side in sides for pair in side), key=lambda p: -p[1])
+    return [i for i, _ in pooled[:depth]]
 
 
 def _mask(ids: np.ndarray, size: int) -> np.ndarray:

@@ -133,7 +133,7 @@ def test_what_the_citizen_wrote_is_searched_too(searcher: Searcher) -> None:
     hit = searcher.search(query, k=3)[0]
     assert hit.doc_id == "QL20230412"
     assert hit.passages[0].field == "question"
-    replies_only = searcher.with_settings(replace(searcher.settings, question_passages=False))
+    replies_only = searcher.with_settings(replace(searcher.settings, question_weight=0.0))
     assert all(p.field == "reply" for h in replies_only.search(query, k=3) for p in h.passages)
 
 

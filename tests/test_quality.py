@@ -1,0 +1,47 @@
+"""The graded metrics and the bookkeeping of bench.quality (no shared data needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.graded import judged_at, mrr_at, ndcg_at, recall_at
+from bench.quality import Query, score, todo
+
+
+def test_graded_metrics_on_a_small_ranking() -> None:
+    grades = {"a": 2, "b": 1, "c": 0, "d": 2}
+    ranked = ["b", "a", "x", "d"]
+    assert mrr_at(ranked, grades) == pytest.approx(1 / 2)  # first grade-2 at rank 2
+    assert mrr_at(ranked, grades, least=1) == 1.0
+    assert recall_at(ranked, grades) == 1.0
+    assert judged_at(ranked, grades) == pytest.approx(3 / 4)
+    assert 0 < ndcg_at(ranked, grades) < 1
+    assert ndcg_at(["a", "d", "b"], grades) == pytest.approx(1.0)
+    assert ndcg_at(["x"], {}) == 0.0 and recall_at(["x"], {"y": 1}) == 0.0
+
+
+def test_score_groups_by_style_and_staff_queries_together() -> None:
+    runs = [
+        {"qid": "q1", "style": "question", "variant": "hybrid", "doc_ids": ["a", "b"]},
+        {"qid": "q1", "style": "question", "variant": "baseline-hybrid", "doc_ids": ["b", "a"]},
+        {"qid": "p1", "style": "pasted", "variant": "hybrid", "doc_ids": ["c"]},
+    ]
+    grades = {("q1", "a"): 2, ("q1", "b"): 0, ("p1", "c"): 1}
+    table = score(runs, grades)
+    assert set(table) == {"question", "all-staff", "pasted"}
+    assert table["question"]["hybrid"]["ndcg@10"] == 1.0
+    assert table["question"]["baseline-hybrid"]["mrr@10"] == 0.5
+    assert table["pasted"]["hybrid"]["queries"] == 1
+
+
+def test_todo_lists_only_ungraded_pairs_of_each_query() -> None:
+    queries = [Query("q1", "keyword", "停车 收费", "need"), Query("q2", "keyword", "路灯", "")]
+    runs = [
+        {"qid": "q1", "style": "keyword", "variant": "a", "doc_ids": ["1", "2"]},
+        {"qid": "q1", "style": "keyword", "variant": "b", "doc_ids": ["2", "3"]},
+        {"qid": "q2", "style": "keyword", "variant": "a", "doc_ids": ["1"]},
+    ]
+    pending = todo(queries, runs, {("q1", "2"): 1, ("q2", "1"): 0}, {"1": "记录一", "3": "记录三"})
+    assert [p["qid"] for p in pending] == ["q1"]
+    assert sorted(c["doc_id"] for c in pending[0]["candidates"]) == ["1", "3"]
+    assert pending[0]["need"] == "need"
