@@ -32,6 +32,10 @@ DEFAULT_INDEX = Path("data/index")
 DEFAULT_CORPUS = Path("corpus")
 
 
+# Gradio's page says lang="en"; Chinese text wants zh-CN (fonts, line breaking, screen readers).
+LANG_HEAD = "<script>document.documentElement.lang = 'zh-CN';</script>"
+
+
 class StartupError(Exception):
     """A setting that stops the app from starting; the message says how to fix it."""
 
@@ -133,6 +137,7 @@ def launch(
         auth_message="先例 · 请登录" if auth else None,
         prevent_thread_lock=not block,
         footer_links=["api"],
+        head=LANG_HEAD,
         show_error=True,
         quiet=not block,
     )

@@ -19,7 +19,6 @@ from app.handlers import (
     FORM_FIELDS,
     OUTLINE_DEFAULT,
     Handlers,
-    SearchOutcome,
     choices,
 )
 from app.style import OPEN_REPLY_JS
@@ -84,8 +83,7 @@ def _wire_search(page: Page, handlers: Handlers) -> None:
 
     def run_search(values: dict[Any, Any]) -> tuple[Any, ...]:
         form = {by_component[component]: value for component, value in values.items()}
-        outcome = handlers.search(**form)
-        _warn(outcome)
+        outcome = handlers.search(**form)  # a problem shows once, as the inline notice
         listed = choices(outcome.hits)
         default = [doc for _, doc in listed[:OUTLINE_DEFAULT]]
         picker = gr.Dropdown(choices=listed, value=None)
@@ -109,7 +107,6 @@ def _wire_reply(page: Page, handlers: Handlers, searcher: SearcherLike) -> None:
 
     def run_similar(doc_id: str | None) -> str:
         outcome = handlers.similar(doc_id)
-        _warn(outcome)
         return outcome.status + outcome.cards
 
     for source in (page.cards, page.similar):
@@ -196,13 +193,9 @@ def _file_or_warning(make: typing.Callable[[], Any]) -> str | None:
     try:
         return str(make())
     except QueryError as exc:
-        gr.Warning(escape(str(exc)))
+        # Exports have no inline status: the toast is the one notice, titled in Chinese.
+        gr.Warning(escape(str(exc)), duration=6, title="提示")  # toast text is rendered as HTML
         return None
-
-
-def _warn(outcome: SearchOutcome) -> None:
-    if outcome.error:
-        gr.Warning(escape(outcome.error))  # gradio renders toast text as HTML
 
 
 def _add_api(handlers: Handlers) -> None:

@@ -38,11 +38,28 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, IndexStoreError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `python -m search … | head`: the reader has all it wanted
+        sys.stderr.close()
+        return 0
+
+
+def _query_text(args: argparse.Namespace) -> str:
+    """The query from the arguments, or from --query-file (``-`` reads standard input)."""
+    if args.query_file is None:
+        return " ".join(args.query)
+    if args.query:
+        raise ValueError("give the query as arguments or with --query-file, not both.")
+    if args.query_file == "-":
+        return sys.stdin.read()
+    path = Path(args.query_file)
+    if not path.is_file():
+        raise FileNotFoundError(f"query file {path} does not exist.")
+    return path.read_text(encoding="utf-8-sig", errors="replace")
 
 
 def _search(args: argparse.Namespace) -> int:
     request = SearchRequest.parse(  # checked before the model is loaded
-        " ".join(args.query),
+        _query_text(args),
         args.k,
         args.mode,
         date_from=args.date_from,
@@ -128,7 +145,12 @@ def _search_parser() -> argparse.ArgumentParser:
     parser.add_argument("--issuer")
     parser.add_argument("--kind", action="append", choices=KINDS)
     parser.add_argument("--grade", action="append", choices=GRADES)
-    parser.add_argument("query", nargs="+", help="a question, keywords or a pasted message")
+    parser.add_argument(
+        "--query-file",
+        metavar="FILE",
+        help="read the query (e.g. a long pasted message) from FILE, or from stdin with -",
+    )
+    parser.add_argument("query", nargs="*", help="a question, keywords or a pasted message")
     return parser
 
 

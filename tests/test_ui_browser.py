@@ -197,6 +197,9 @@ def test_empty_query_shows_a_notice(page: Any) -> None:
     page.get_by_role("button", name="检索", exact=True).click()
     page.locator(".xl-notice.xl-warn").wait_for(timeout=15_000)
     assert "请输入" in page.locator(".xl-notice.xl-warn").inner_text()
+    page.wait_for_timeout(500)
+    assert page.locator(".toast-body").count() == 0  # said once, inline, not again as a toast
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
 
 
 def test_search_api_with_gradio_client(app_url: str) -> None:
