@@ -1,4 +1,4 @@
-"""Command line: ``python -m index build|info|inspect``.
+"""Command line: ``python -m index build|info|inspect|tune``.
 
 The CLI is where library errors become clean messages for people (exit 2 for input the
 user must fix, 1 for a failed build).
@@ -16,10 +16,14 @@ from index import store
 from index.build import BuildOptions, build_index
 from index.embed import DEFAULT_MODEL, load_embedder
 from index.logs import configure_logging
+from index.pairs import read_holdout_ids
 from index.parse import parse_record
 from index.read import ReadError, TableError, parse_column_map, read_file
 from index.reply import Reply, Skipped
 from index.summary import describe_reply
+from index.tune import TuneOptions, tune
+from index.tune_train import TrainSettings
+from index.tune_work import work_folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +86,42 @@ def _inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tune(args: argparse.Namespace) -> int:
+    holdout = read_holdout_ids(Path(args.holdout_ids)) if args.holdout_ids else None
+    options = TuneOptions(
+        model=str(args.model),
+        holdout_fraction=args.holdout_fraction,
+        holdout_ids=tuple(holdout) if holdout is not None else None,
+        holdout_source=f"file {args.holdout_ids}" if args.holdout_ids else "",
+        max_pairs=args.max_pairs,
+        train=TrainSettings(
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            freeze_layers=args.freeze_layers,
+            seed=args.seed,
+        ),
+    )
+    if not args.verbose:  # bm25s sets its own logger to DEBUG when imported
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+    try:
+        report = tune(
+            [Path(p) for p in args.corpus],
+            Path(args.out),
+            options=options,
+            say=lambda line: print(line, file=sys.stderr),
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: the work so far is in {work_folder(Path(args.out))}; run the same "
+            "command again to resume from the last checkpoint.",
+            file=sys.stderr,
+        )
+        return 130
+    print(report.describe())
+    return 0
+
+
 def _show(reply: Reply, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(reply.to_dict(), ensure_ascii=False))
@@ -127,7 +167,36 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--json", action="store_true", help="one JSON object per record")
     inspect.add_argument("--columns", metavar="SPEC", help="table columns, e.g. body=答复内容")
     inspect.set_defaults(func=_inspect)
+    _tune_parser(sub)
     return parser
+
+
+def _tune_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    defaults = TrainSettings()
+    tune = sub.add_parser(
+        "tune",
+        help="fine-tune the embedder on pairs mined from a corpus",
+        description="Fine-tune the embedding model on (question → its reply) pairs mined "
+        "from the corpus; saved only when held-out MRR@10 does not fall.",
+    )
+    tune.add_argument("--corpus", nargs="+", required=True, metavar="PATH")
+    tune.add_argument("--out", required=True, metavar="MODEL_DIR", help="new model folder")
+    tune.add_argument("--model", default=DEFAULT_MODEL, help="base model (default: e5-small)")
+    held = tune.add_mutually_exclusive_group()
+    held.add_argument("--holdout-ids", metavar="FILE", help="held-out doc ids, one per line")
+    held.add_argument("--holdout-fraction", type=float, default=0.1, metavar="F")
+    tune.add_argument("--epochs", type=float, default=defaults.epochs)
+    tune.add_argument("--max-pairs", type=int, default=TuneOptions().max_pairs)
+    tune.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    tune.add_argument(
+        "--freeze-layers",
+        type=int,
+        default=defaults.freeze_layers,
+        help=f"lowest transformer layers left as they are (default {defaults.freeze_layers})",
+    )
+    tune.add_argument("--seed", type=int, default=defaults.seed)
+    tune.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    tune.set_defaults(func=_tune)
 
 
 if __name__ == "__main__":
