@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -50,6 +51,25 @@ _NUMERIC = re.compile(r"^[\d.,:/%‰+\-]+$")
 _KEEP_SINGLE = frozenset("水电气暖路桥房车税费田树井厕灯药粮煤油猪狗鱼矿河湖网")
 # The copy count after a cc unit: 市政协提案委（1份）.
 _COPY_COUNT = re.compile(r"\s*[（(]\s*\d+\s*份\s*[）)]\s*$")
+
+
+def jieba_cache_dir() -> Path:
+    """Where jieba keeps its prefix-dictionary cache (a marshal file it writes itself).
+
+    ``$XIANLI_JIEBA_CACHE``, else ``~/.cache/xianli/jieba``: the user's own folder, not the
+    system temp folder that every OS user shares (a second user could not overwrite the
+    first one's cache there and got a PermissionError traceback).
+    """
+    env = os.environ.get("XIANLI_JIEBA_CACHE")
+    folder = Path(env) if env else Path.home() / ".cache" / "xianli" / "jieba"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(
+            f"cannot create jieba's cache folder {folder} ({exc}); "
+            "set XIANLI_JIEBA_CACHE to a writable folder"
+        ) from exc
+    return folder
 
 
 class Segmenter:
@@ -161,6 +181,7 @@ class Segmenter:
 
     def _build(self) -> jieba.Tokenizer:
         tok = jieba.Tokenizer()
+        tok.tmp_dir = str(jieba_cache_dir())
         with _jieba_quiet():
             tok.initialize()
         for word, freq, tag in self._entries:

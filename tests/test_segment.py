@@ -239,3 +239,11 @@ def test_seed_reply_tokens(seg: Segmenter, seed_path: Path) -> None:
     assert "焦作市人民政府关于支持制造业高质量发展的十条意见" in tokens
     assert {"专精特新", "万人助万企", "四化改造", "小升规", "规上工业企业"} <= tokens
     assert not tokens & STOPWORDS
+
+
+def test_jieba_cache_lives_in_the_users_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIANLI_JIEBA_CACHE", str(tmp_path / "jieba"))
+    assert Segmenter().tokenize("加装电梯")
+    assert list((tmp_path / "jieba").glob("*.cache")), "jieba wrote its cache there"
