@@ -52,8 +52,8 @@ class BuildReport:
     index_dir: str
     replies: int
     passages: int
-    embedded: int
-    reused: int
+    embedded: int  # distinct passage texts embedded by this build
+    reused: int  # distinct passage texts whose vectors came from an earlier (or killed) build
     skipped: tuple[Skipped, ...]
     seconds: float
     embed_seconds: float
@@ -71,7 +71,8 @@ class BuildReport:
         lines = [
             f"index: {self.index_dir}  (model {self.model}, {self.precision}, {self.dense_index})",
             f"replies: {self.replies}  passages: {self.passages}  "
-            f"embedded: {self.embedded}  reused: {self.reused}",
+            f"embedded: {self.embedded}  reused: {self.reused}  "
+            f"repeated: {self.passages - self.embedded - self.reused} (same text as another)",
             f"time: {self.seconds:.1f} s  (embedding {self.embed_seconds:.1f} s, "
             f"{self.passages_per_s:.1f} passages/s)",
         ]
@@ -127,7 +128,7 @@ def build_index(
         replies=len(replies),
         passages=len(chunks),
         embedded=embedded,
-        reused=len(chunks) - embedded,
+        reused=len({c.text for c in chunks}) - embedded,
         skipped=tuple(skipped),
         seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
@@ -222,9 +223,8 @@ def embed_passages(
         {k: c.text for k, c in zip(keys, chunks, strict=True) if k not in known}.items(),
         key=lambda kv: len(kv[1]),
     )
-    logger.info(
-        "%d passages: %d to embed, %d reused", len(chunks), len(todo), len(chunks) - len(todo)
-    )
+    reused = sum(1 for k in dict.fromkeys(keys) if k in known)
+    logger.info("%d passages: %d to embed, %d reused", len(chunks), len(todo), reused)
     known.update(partial.embed(todo, embedder, batch_size=opts.batch_size, progress=progress))
     if not chunks:
         return np.zeros((0, embedder.dimension), dtype=np.float32), 0

@@ -161,3 +161,18 @@ def test_the_searcher_rebuilds_the_same_segmenter(fake_index: Path) -> None:
     loaded = store.open_index(fake_index)
     assert loaded.terms, "the build harvests terms from the corpus"
     assert Segmenter(extra_terms=loaded.terms).dictionary_hash == loaded.manifest.dictionary_hash
+
+
+def test_a_fresh_build_counts_repeated_texts_as_repeats_not_reuse(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    reply = "经核实，幸福路路灯线路老化，区城管局已于1月5日更换线路并恢复照明。"
+    (corpus / "board.csv").write_text(
+        "留言编号,留言主题,答复意见\n"
+        f"1,幸福路路灯不亮,{reply}\n2,幸福路路灯不亮,{reply}\n3,和平路积水,排水管已疏通。\n",
+        encoding="utf-8",
+    )
+    report = build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    assert report.reused == 0
+    assert report.embedded + report.reused < report.passages
+    assert "repeated: 1" in report.describe()
