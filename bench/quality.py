@@ -38,7 +38,7 @@ from bench.devset import DATA_DIR, TIPDM4, WORK_DIR, read_jsonl, table_present, 
 from bench.eval_modes import paired_ci
 from bench.graded import METRICS
 from bench.judge import JUDGMENTS, TIPDM3, sample_unanswered
-from bench.tuning import CachedEmbedder, tune
+from bench.tuning import tune
 from index.embed import load_embedder
 from search import Searcher, SearchSettings
 
@@ -282,13 +282,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"added {merge(WORK / 'grades', queries)} grades to {QUALITY}")
         return 0
     records = dict(read_fujian4(TIPDM4))
-    embedder = CachedEmbedder(load_embedder(None))
-    searcher = Searcher.load(args.index, embedder=embedder)
+    searcher = Searcher.load(args.index)  # with the model that built it (default or tuned)
     if args.step == "tune":
         result = tune_fusion(searcher, queries, load_grades())
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    baseline = Baseline.build(list(records.items()), embedder, cache_dir=Path("data/baseline"))
+    default = load_embedder(None)  # the baseline always uses the default model
+    baseline = Baseline.build(list(records.items()), default, cache_dir=Path("data/baseline"))
     runs = run_all(queries, variants(searcher, baseline))
     write_jsonl(WORK / "runs.jsonl", runs)
     grades = load_grades()
