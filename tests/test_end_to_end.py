@@ -70,7 +70,7 @@ def test_message_board_question_finds_the_fumes_replies(real_index: Path) -> Non
 
 def test_empty_query_exits_2(real_index: Path) -> None:
     result = _run("-m", "search", "--index", str(real_index), " ")
-    assert result.returncode == 2 and "empty" in result.stderr
+    assert result.returncode == 2 and "请输入" in result.stderr
 
 
 def test_rebuild_reuses_every_vector(real_index: Path) -> None:
