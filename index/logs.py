@@ -6,7 +6,7 @@ import logging
 
 FORMAT = "%(levelname)s %(name)s: %(message)s"
 # Libraries that set their own loggers to DEBUG, so the root level alone does not quiet them.
-_SELF_VERBOSE = ("jieba",)
+_SELF_VERBOSE = ("jieba", "bm25s")
 
 
 def configure_logging(level: int) -> None:
