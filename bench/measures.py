@@ -8,8 +8,12 @@ Each labelled item of the split is read again with the project's readers and par
 (``bench.measures_score.find_span``) and compared with the gold spans (the overlap rule in
 ``bench.measures_score``). Printed per group (formal / message): items, gold and predicted
 measures, matched pairs, span precision / recall / F1, stage accuracy over matched pairs
-(gold ``ongoing`` never equals the extractor's done/planned; the confusion is printed),
-amounts recall over matched pairs, predictions on referral/ack text. The matched
+(three stages: done / ongoing / planned; the confusion is printed), and over matched pairs
+the actor match rate, date and amount recall (``bench.measures_fields``); predictions on
+referral/ack text; the reply's ``handling`` (ack/referral) against the gold ``other``
+spans, same overlap rule, the kind in the stage slot. The weights the extractor reads
+were fitted on the dev split (``python -m bench.measures_train``), so ``--split dev``
+figures are in-sample: the out-of-fold ones are in ``index/data/measure_model.json``. The matched
 (gold title, predicted title, span text) triples go to ``data/measures/titles_to_judge.jsonl``
 for reviewers to judge title usability. Agreement (labeller B against A, same rule) is over
 every item labelled twice, whatever the split: it does not involve the extractor.
@@ -22,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.devset import table_present
+from bench.measures_fields import FieldCounts
 from bench.measures_labels import (
     LABELS_PATH,
     GoldMeasure,
@@ -39,6 +43,7 @@ from bench.measures_labels import (
     load_labels,
     offset_problems,
 )
+from bench.measures_report import print_report
 from bench.measures_sample import SAMPLE_PATH, load_sample
 from bench.measures_score import (
     MIN_SHARE,
@@ -46,7 +51,6 @@ from bench.measures_score import (
     Span,
     cohen_kappa,
     find_span,
-    fmt,
     match_spans,
     overlap,
 )
@@ -64,7 +68,6 @@ logger = logging.getLogger(__name__)
 
 TITLES_PATH = REPO / "data" / "measures" / "titles_to_judge.jsonl"
 GROUPS = ("formal", "message")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -74,8 +77,7 @@ class GroupScore:
     counts: Counts = field(default_factory=Counts)
     unlocated: int = 0
     on_other: int = 0
-    amounts_found: int = 0
-    amounts_gold: int = 0
+    fields: FieldCounts = field(default_factory=FieldCounts)
 
 
 def predicted_spans(reply: Reply, text: str) -> tuple[list[Span], list[Measure], int]:
@@ -113,9 +115,8 @@ def score_item(
         if j not in matched_pred and any(overlap(p, o) * 2 >= p.length for o in others)
     )
     for i, j in pairs:
-        wanted = {_SPACE.sub("", a) for a in gold_measures[i].amounts}
-        score.amounts_gold += len(wanted)
-        score.amounts_found += len(wanted & {_SPACE.sub("", a) for a in measures[j].amounts})
+        score.fields.add_pair(gold_measures[i], measures[j])
+    score.fields.add_handling(text, reply.handling, gold.gold.other)
     return [_triple(item, text, gold_measures[i], pred[j]) for i, j in pairs]
 
 
@@ -166,53 +167,20 @@ def report(scores: dict[str, GroupScore], agree: dict[str, Counts]) -> dict[str,
     out: dict[str, Any] = {"extractor": {}, "agreement": {}}
     for g in GROUPS:
         s = scores[g]
-        amounts = s.amounts_found / s.amounts_gold if s.amounts_gold else None
+        handling = _counts_row(s.fields.handling)
         out["extractor"][g] = {
             **_counts_row(s.counts),
             "unlocated": s.unlocated,
             "pred_on_referral_or_ack": s.on_other,
-            "amount_recall": amounts,
+            "amount_recall": s.fields.amount_recall,
+            "actor_match": s.fields.actor_rate,
+            "date_recall": s.fields.date_recall,
+            "handling": {k: handling[k] for k in ("gold", "pred", "precision", "recall")}
+            | {"kind_accuracy": handling["stage_accuracy"]},
         }
         a = agree[g]
         out["agreement"][g] = {**_counts_row(a), "stage_kappa": cohen_kappa(a.stages)}
     return out
-
-
-_TABLES = (
-    ("extractor against gold", "extractor", "gold  pred", "gold->pred", "stage acc"),
-    (
-        "labeller B against A (all items labelled twice)",
-        "agreement",
-        "   A     B",
-        "A->B",
-        "stage agr",
-    ),
-)
-
-
-def print_report(result: dict[str, Any], *, split: str, min_share: float) -> None:
-    """The results as two small tables, each with its stage pairs below."""
-    print(f"measure extraction, split={split}; a predicted span matches a gold span when they")
-    print(f"overlap by ≥ {min_share:.0%} of the shorter one (one-to-one, largest overlap first)")
-    for title, part, cols, arrow, stage in _TABLES:
-        print(f"\n{title}\ngroup    items  {cols}  match  precision  recall  F1     {stage}")
-        for g, r in result[part].items():
-            print(
-                f"{g:<8} {r['items']:>5} {r['gold']:>5} {r['pred']:>5} {r['matched']:>6}  "
-                f"{fmt(r['precision']):>9}  {fmt(r['recall']):>6}  {fmt(r['f1']):>5}  "
-                f"{fmt(r['stage_accuracy']):>9}"
-            )
-        for g, r in result[part].items():
-            print(f"  {g}: stages ({arrow}) {r['stage_pairs'] or '{}'}; {_extra(part, r)}")
-
-
-def _extra(part: str, row: dict[str, Any]) -> str:
-    if part == "agreement":
-        return f"stage kappa {fmt(row['stage_kappa'])}"
-    return (
-        f"amount recall {fmt(row['amount_recall'])}, unmatched on referral/ack text "
-        f"{row['pred_on_referral_or_ack']}, unlocated {row['unlocated']}"
-    )
 
 
 def _prepare(args: argparse.Namespace) -> tuple[list[SampleItem], dict[str, ItemLabels]] | int:

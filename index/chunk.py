@@ -1,11 +1,12 @@
 """Cut a reply into passages that follow its structure, ready to embed.
 
-One passage per section, or per measure when the parser found measures but no sections in
-a formal reply; otherwise (message-board replies) the body is cut at its paragraphs, short
-paragraphs packed together. Text longer than ``max_chars`` is split at sentence ends with
-the previous piece's last sentence(s) repeated, so a measure that straddles a cut is still
-whole in one of the pieces. Greetings, thanks, contact lines and header lines (文号,
-签发人, 办理结果) are left out: they are in every reply and would make every passage alike.
+One passage per section of a formal reply; otherwise (message-board replies, formal replies
+without numbered sections) the body is cut at its paragraphs, short paragraphs packed
+together. Measures never make passages: they are clauses, not parts that cover the reply.
+Text longer than ``max_chars`` is split at sentence ends with the previous piece's last
+sentence(s) repeated, so an action that straddles a cut is still whole in one of the
+pieces. Greetings, thanks, contact lines and header lines (文号, 签发人, 办理结果) are left
+out: they are in every reply and would make every passage alike.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def chunk_reply(reply: Reply, *, max_chars: int = 400, overlap: int = 40) -> tup
             f"overlap={overlap} must be >= 0 and under half of max_chars "
             f"({max_chars}): use e.g. overlap={max_chars // 10}."
         )
-    # Sections first, then measures, then the body: the first that leaves any passage once
-    # boilerplate is gone (a section may be a bare heading whose text is in its measures).
+    # Sections first, then the body: the first that leaves any passage once boilerplate is
+    # gone (a section may be a bare heading whose text the body still holds).
     answer: tuple[Chunk, ...] = ()
     for units in _units(reply):
         answer = _chunks(reply, units, max_chars, overlap)
@@ -117,15 +118,13 @@ def _chunks(
 
 
 def _units(reply: Reply) -> Iterator[list[tuple[str, str]]]:
-    """(heading, text) for each part of the reply, by sections, by measures, as the body.
+    """(heading, text) for each part of the reply: by sections, else as the body.
 
-    A message reply's measures are single sentences picked out by action cues, not parts
-    that cover the reply: cutting by them would leave the rest of the answer unindexed.
+    Measures are clauses picked out of the text, not parts that cover the reply: cutting
+    by them would leave the rest of the answer unindexed, so they never make passages.
     """
     if reply.sections:
         yield [(s.heading, s.text) for s in reply.sections]
-    if reply.measures and reply.kind != "message_reply":
-        yield [(m.title, m.text) for m in reply.measures]
     yield [("", reply.body)]
 
 
@@ -162,7 +161,7 @@ def _pieces(text: str, reply: Reply, max_chars: int, overlap: int) -> list[str]:
         pieces += split[:-1]
         current, lead = split[-1], is_heading
     # A heading left at the end has no text of its own, unless it is all the unit holds
-    # (a measure written as one numbered line).
+    # (an action written as one numbered line).
     if current and (not lead or not pieces):
         pieces.append(current)
     return pieces

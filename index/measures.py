@@ -1,242 +1,288 @@
-"""Measures (措施), cited policies and figures in a reply, and what counts as boilerplate.
+"""Measures (措施) in a reply: what a government body did, is doing or will do.
 
-A measure is one unit of what was done or will be done:
+A measure is one action, usually one clause (bench/MEASURES_LABELLING.md): labellers mark
+each action inside a numbered section or an 一是… item on its own, and in a message reply
+each action sentence or clause. So the extractor
 
-- in a formal reply, each numbered leaf section (（一）明确产业发展定位 -> title
-  "明确产业发展定位"), except background sections (基本情况, 现状…);
-- an enumerated item (一是… 二是… / 第一，第二，). Its title is the item's first clause
-  ("一是进一步明确各城区产业定位。…" -> "进一步明确各城区产业定位"), which says more than
-  "一是"; the section's lead-in before 一是 is not a measure of its own;
-- in a message reply (and a formal reply with no structure), a sentence with an action cue
-  (下一步 / 将 / 已 / 责令 / 要求 / 整改 / 督促) that is not boilerplate.
+1. cuts the text into clauses (:mod:`index.clauses`);
+2. sets acknowledgments, referrals and greeting/thanks/contact lines aside
+   (:mod:`index.handling`): they are never measures;
+3. scores every other clause with a small learned model (:mod:`index.measure_model`, cheap
+   features from :mod:`index.measure_features`): head of a measure, continuation of one
+   (a figure, a purpose clause) or neither;
+4. makes a measure of each head and the continuations that follow it in its sentence,
+   splitting where the stage changes (「已于2022年10月开工，计划2024年9月投入使用」 is two);
+5. gives each its stage (done / ongoing / planned, learned), actor, dates, amounts,
+   cited policies and a short title (:mod:`index.measure_fields`).
 
-A measure is ``planned`` under a 下一步/下步工作计划 heading, after a lead-in that looks
-ahead, or (for sentences) when it says 将/下一步/今后; otherwise ``done``.
+Formal and message replies share the model; a feature tells them apart and each has its
+own head threshold.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 
-from index.docnum import BOOK_TITLE_RE, DOC_NUMBER_RE
-from index.normalize import NUMBER_PREFIX_RE, normalize_text
-from index.reply import Measure, Policy, Section
+from index import measure_cues as cue
+from index.clauses import Clause, split_clauses
+from index.handling import find_handling, handling_kind, is_boilerplate, split_sentences
+from index.measure_features import (
+    ClauseCues,
+    Features,
+    clause_cues_cached,
+    intro_of,
+    reply_features,
+    stage_features,
+)
+from index.measure_fields import (
+    extract_amounts,
+    extract_dates,
+    extract_policies,
+    find_actor,
+    make_title,
+)
+from index.measure_model import MeasureModel, default_model
+from index.normalize import is_date_line, normalize_text
+from index.reply import Handling, Measure, Stage
 
-_CN = "一二三四五六七八九十"
-_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN)}
-_CUE_RE = re.compile(
-    rf"下一步|下步|将|已|责令|要求|整改|督促|^(?:[{_CN}]{{1,2}}是|第[{_CN}]{{1,2}}[，、])"
-)
-# 将 marks the future only before a verb or adverb ("将继续", "将于"); before a noun it is
-# the disposal marker of a finished act ("将该处垃圾转运"), so the followers are listed.
-_FUTURE_AFTER_JIANG = (
-    "继续|进一步|加强|加大|加快|持续|积极|认真|严格|及时|尽快|于|在|会|对|按|根据|依法|结合|全力"
-    "|协调|督促|组织|安排|做好|密切|不断|逐步|进行|开展|启动|完善|推进|推动|实施|落实|配合|联合"
-    "|会同|研究|派|立即|适时|着力|切实|全面|重点|充分|主动|针对|以|从|与|同|由|视|定期|统筹|优化"
-    "|提升|建立|健全|抓紧|督导|跟踪|监督|加以|予以|探索|争取|力争|协助|指导|要求|责令"
-)
-_PLANNED_RE = re.compile(
-    rf"下一步|下步|今后|接下来|拟|计划于|预计|承诺|力争|即将|(?<![已现])将(?:{_FUTURE_AFTER_JIANG})"
-)
-_PLAN_HEADING_RE = re.compile(r"下一步|下步|今后|计划|打算|展望|思路")
-_CONTEXT_HEADING_RE = re.compile(
-    r"基本情况|概况|背景|现状|存在的?问题|原因|情况说明|有关情况|问题分析"
-)
-_ITEM_RES = (
-    re.compile(rf"(?:^|(?<=[。；;：:，,！？\s]))(?P<n>[{_CN}]{{1,2}})是"),
-    re.compile(rf"(?:^|(?<=[。；;：:！？\s]))第(?P<n>[{_CN}]{{1,2}})[，,、]"),
-)
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;：:])|\n|(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
-_CLAUSE_SPLIT_RE = re.compile(r"[，,；;：:！!？?。…\s]+")
-_CLAUSE_END_RE = re.compile(r"[，,。；;：:！!？?]")
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-_MAX_TITLE = 40
+__all__ = [
+    "apply_rules",
+    "decode_spans",
+    "extract_amounts",
+    "extract_dates",
+    "extract_handling",
+    "extract_measures",
+    "extract_policies",
+    "is_boilerplate",
+    "read_measures",
+    "reply_group",
+    "split_sentences",
+]
 
-_OPEN_BRACKET_RE = re.compile(r"\s*[（(]\s*")
-_TRAILING_NOTE_RE = re.compile(r"(?:[（(][^（）()]{0,20}[）)])+$")
-_POLICY_SUFFIX_RE = re.compile(
-    r"(?:意见|通知|办法|规定|条例|法|规划|方案|措施|决定|细则|纲要|标准|计划|政策|指南|指引|制度"
-    r"|通告|公告|批复|规则|目录|要点|规范|法典|章程|准则|守则|清单|导则|建议|决议|纪要|函|令)$"
-)
-_GENERIC_RE = re.compile(r"实施|暂行|试行|管理|若干|相关|有关|该|此|本")
-_PROPOSAL_CONTEXT_RE = re.compile(r"(?:提出|号|您|代表|委员)[^。；]{0,8}$")
-
-_AMOUNT_RE = re.compile(
-    r"(?<![\d.])(?:(?<!\d)-)?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*[-~～至到]\s*\d+(?:\.\d+)?)?"
-    r"(?:余|多)?(?:个百分点|百分点|%|‰|[万亿千百]*(?:元|人次|人|户|家|个|项|平方米|平方公里|公里"
-    r"|千米|米|吨|亩|台|套|件|条|所|辆|名|批|期|座|处|栋|间|场|次)|[万亿]+)"
+_STAGES: tuple[Stage, ...] = ("done", "ongoing", "planned")
+_LEAD_CLAUSE_RE = re.compile(
+    r"^(?:接到|收到|在|自|从|截至|截止|经过?)[^，。]{0,30}(?:后|时|期间|以来|之后|过程中|中)$"
+    r"|^(?:依据|根据|按照|依照)[^，。]{0,60}(?:》|号|规定|要求|精神)[）)]?$"
 )
 
-_SENTENCE_BOILERPLATE_RE = re.compile(
-    r"^(?:联\s*系\s*(?:电\s*话|人|单\s*位|方\s*式|地\s*址)|咨询电话|监督电话|此复|特此(?:回复|答复|函复|说明))"
-)
-_CLAUSE_BOILERPLATE_RE = re.compile(
-    r"您好|你好|收悉|已收到您|感谢|谢谢|欢迎|宝贵(?:意见|建议)|(?:回复|答复|说明|函复)(?:如下|于下)"
-    r"|如下回复|现将.{0,20}(?:回复|答复|反馈|告知|说明)|以上.{0,8}(?:回复|答复)|谅解|不便之处"
-    r"|如有(?:疑问|问题|其他问题)|不满意|祝您|祝你|此致|敬礼|联系电话|联系人|联系方式"
-    r"|^(?:尊敬的|亲爱的|网友)|(?:委员|代表|网友|先生|女士|同志|市民|朋友)$"
-    r"|^(?:关于|对于|针对|就|对)?您.{0,12}(?:反映|提出|咨询|留言|来信|投诉|举报|询问)的.{0,20}"
-    r"(?:问题|情况|事项|建议|事宜|诉求|提案)$|^经.{0,60}(?:研究|会商|协商|沟通)$|^请.{0,40}联系$"
-)
-_ACTION_RE = re.compile(r"已|将|责令|整改|督促|查处|拆除")
+
+def reply_group(kind: str) -> str:
+    """ "message" for a message-board reply, "formal" for every other kind."""
+    return "message" if kind == "message_reply" else "formal"
 
 
-def is_boilerplate(sentence: str) -> bool:
-    """True when a sentence is only greeting, thanks, closing or contact details.
+def read_measures(
+    body: str, *, kind: str, model: MeasureModel | None = None
+) -> tuple[tuple[Measure, ...], tuple[Handling, ...]]:
+    """The measures and the handling (acknowledgments, referrals) of one reply, in reading
+    order (see the module docstring); the text is cut into clauses once for both.
 
-    网友：您好！, 留言已收悉, 感谢您对…的关心/支持, 再次感谢, 欢迎…多提宝贵意见, 联系电话/
-    联系人/联系单位 lines and the like. A sentence that also says something of substance
-    ("您反映的问题已收悉，经调查，施工单位已整改") is not boilerplate.
+    ``body`` is normalised first (:func:`normalize_text`), so every ``Measure.text`` and
+    ``Handling.text`` is a stretch of ``normalize_text(body)``.
     """
-    s = sentence.strip()
-    if not s:
-        return False
-    if _SENTENCE_BOILERPLATE_RE.match(s):
-        return True
-    clauses = [c for c in _CLAUSE_SPLIT_RE.split(s) if c]
-    flagged = [bool(_CLAUSE_BOILERPLATE_RE.search(c)) for c in clauses]
-    return any(flagged) and all(f or _is_trivial(c) for f, c in zip(flagged, clauses, strict=True))
-
-
-def _is_trivial(clause: str) -> bool:
-    # "在此", "网友", "下一步", a user id or a phone number carry nothing on their own.
-    return len(_CJK_RE.findall(clause)) <= 3 and not _ACTION_RE.search(clause)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences and colon-led clauses of ``text``, split at 。！？；：, line ends and the
-    space a converter left between two paragraphs of Chinese."""
-    return [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip()]
-
-
-def extract_amounts(text: str) -> tuple[str, ...]:
-    """Figures with their unit, in order, without repeats: 212.5亿元, 147家, 41.6%, 0.3个百分点."""
-    found = (re.sub(r"\s+", "", m[0]) for m in _AMOUNT_RE.finditer(text))
-    return tuple(dict.fromkeys(found))
-
-
-def extract_policies(text: str, *, exclude_titles: Collection[str] = ()) -> tuple[Policy, ...]:
-    """Cited policies: each 《title》 that names a document, with the 文号 in brackets after it.
-
-    De-duplicated by title (a later mention may add the 文号); the 文号 is normalised to 〔〕.
-    Titles in ``exclude_titles`` and the proposal itself (《…提案》, or 《…建议》 introduced
-    as what the deputy put forward) are not policies.
-    """
-    found: dict[str, Policy] = {}
-    for m in BOOK_TITLE_RE.finditer(text):
-        title = re.sub(r"\s+", "", m["title"])
-        if title in exclude_titles or not _is_policy_title(title, text[: m.start()]):
-            continue
-        number = _doc_number_after(text, m.end())
-        if title not in found or (number and not found[title].doc_number):
-            found[title] = Policy(title=title, doc_number=number)
-    return tuple(found.values())
-
-
-def _is_policy_title(title: str, before: str) -> bool:
-    core = _TRAILING_NOTE_RE.sub("", title)
-    suffix = _POLICY_SUFFIX_RE.search(core)
-    # 《办法》 or 《实施细则》 alone refer back to a document named elsewhere: not a citation.
-    if not suffix or len(_GENERIC_RE.sub("", core[: suffix.start()])) < 2:
-        return False
-    return not (core.endswith("建议") and _PROPOSAL_CONTEXT_RE.search(before[-12:]))
-
-
-def _doc_number_after(text: str, pos: int) -> str | None:
-    bracket = _OPEN_BRACKET_RE.match(text, pos)
-    if not bracket:
-        return None
-    m = DOC_NUMBER_RE.match(text, bracket.end())
-    return f"{m['prefix']}〔{m['year']}〕{int(m['num'])}号" if m else None
-
-
-def extract_measures(sections: Sequence[Section], body: str, *, kind: str) -> tuple[Measure, ...]:
-    """The measures of one reply, in reading order (see the module docstring for the rules).
-
-    Formal replies use their numbered ``sections`` and enumerated items; a reply without
-    them, and every ``message_reply``, falls back to action sentences of ``body``.
-    """
+    model = model or default_model()
+    group = reply_group(kind)
     text = normalize_text(body)
-    if kind == "message_reply":
-        return _sentence_measures(text)
-    measures = _section_measures(sections)
-    if not measures:
-        measures = tuple(m for line in text.split("\n") for m in _item_measures(line, False))
-    return measures or _sentence_measures(text)
+    clauses = split_clauses(text)
+    probs = [model.clause.probabilities(f) for f in reply_features(clauses, group)]
+    probs = apply_rules(clauses, probs, group)
+    spans = decode_spans(clauses, probs, head_threshold=model.threshold(f"head_{group}"))
+    measures = tuple(_measure(text, clauses, span, group, model) for span in spans)
+    return measures, find_handling(text, clauses)
 
 
-def _section_measures(sections: Sequence[Section]) -> tuple[Measure, ...]:
-    out: list[Measure] = []
-    ancestors: list[Section] = []
-    for idx, sec in enumerate(sections):
-        while ancestors and ancestors[-1].level >= sec.level:
-            ancestors.pop()
-        planned = any(_PLAN_HEADING_RE.search(s.heading) for s in (*ancestors, sec))
-        has_children = idx + 1 < len(sections) and sections[idx + 1].level > sec.level
-        items = _item_measures(sec.text, planned)
-        if items:
-            out.extend(items)
-        elif not has_children and not _CONTEXT_HEADING_RE.search(sec.heading):
-            title = NUMBER_PREFIX_RE.sub("", sec.heading).strip() or sec.heading
-            lead = sec.text[:10]
-            stage = planned or bool(re.match(r"下一步|下步|今后", lead))
-            out.append(_measure(title, sec.text or sec.heading, stage))
-        ancestors.append(sec)
-    return tuple(out)
+def extract_measures(
+    body: str, *, kind: str, model: MeasureModel | None = None
+) -> tuple[Measure, ...]:
+    """The measures of one reply (:func:`read_measures` without the handling)."""
+    return read_measures(body, kind=kind, model=model)[0]
 
 
-def _item_measures(text: str, planned: bool) -> tuple[Measure, ...]:
-    """一是…二是… (or 第一，第二，) items; the last runs to the end of its paragraph."""
-    for pattern in _ITEM_RES:
-        marks, expected = [], 1
-        for m in pattern.finditer(text):
-            if _CN_VALUE.get(m["n"], 10 + _CN_VALUE.get(m["n"][-1:], 0)) == expected:
-                marks.append(m)
-                expected += 1
-        if len(marks) < 2:
+def extract_handling(body: str) -> tuple[Handling, ...]:
+    """Acknowledgments and referrals of one reply, in reading order (no model needed)."""
+    text = normalize_text(body)
+    return find_handling(text, split_clauses(text))
+
+
+def is_set_aside(clause: Clause) -> bool:
+    """True for a clause that can never be a measure: handling, greeting, thanks, contacts,
+    a header or tail line of a formal reply (抄送, 联系人, 签发人), a bare date."""
+    return (
+        handling_kind(clause.text) is not None
+        or is_boilerplate(clause.text)
+        or bool(cue.TAIL_LINE_RE.match(clause.line))
+        or is_date_line(clause.text)
+    )
+
+
+def apply_rules(
+    clauses: Sequence[Clause], probs: Sequence[Mapping[str, float]], group: str
+) -> list[dict[str, float]]:
+    """The model's H/C/O probabilities, corrected where the genre is regular.
+
+    - Any reply: a clause that is only a lead-in (2022年 / 目前 / 经查) cannot head a measure.
+    - Message replies: a clause whose action verb follows 已/将/拟/正在 ("已责令施工单位整改",
+      "我局将加强巡查"), said by no citizen or third party and under no condition, heads one.
+    - Formal replies: inside a numbered section, a clause that opens with an action verb
+      (after its subject and adverbs: 组建家庭医生团队612个, 市级医院派驻基层专家128名)
+      heads a measure; a clause that only reports a rate or a figure (签约率41.8%,
+      同比增长24.7%) or a cause (因涉及用地和资金安排) does not. The learned model sees
+      few formal replies, so these rules carry the genre.
+    """
+    out = []
+    for c, p in zip(clauses, probs, strict=True):
+        info = clause_cues_cached(c.text)
+        q = dict(p)
+        if len(info.rest) < 2:
+            q = _with_head(q, 0.0)
+        elif group == "message" and _message_action(c.text, info):
+            q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
+        elif group == "formal" and c.headings and not c.is_heading:
+            if _formal_action(info):
+                q = _with_head(q, max(q["H"], _FORMAL_ACTION_HEAD))
+            elif info.flags["stat"] or cue.CAUSE_RE.match(c.text):
+                q = _with_head(q, min(q["H"], _FORMAL_NON_ACTION_HEAD))
+        out.append(q)
+    return out
+
+
+_FORMAL_ACTION_HEAD = 0.6
+_MESSAGE_ACTION_HEAD = 0.5
+_FORMAL_NON_ACTION_HEAD = 0.1
+_NOT_ACTION = ("stat", "modal", "cond", "cause", "purp", "ack", "ref")
+
+
+# 已/将/拟/正在 before the verb: the reply says someone did or will do it.
+_MARKED_RE = re.compile(r"^[^，。]{0,30}?(?:已经?|业已|将|拟|计划|正在)")
+
+
+def _message_action(text: str, info: ClauseCues) -> bool:
+    f = info.flags
+    if any(f[k] for k in ("cit", "third", "cond", "modal", "ack", "ref", "purp")):
+        return False
+    return bool(cue.ACTION_VERB_RE.match(info.rest)) and bool(_MARKED_RE.match(text))
+
+
+def _formal_action(info: ClauseCues) -> bool:
+    return bool(cue.ACTION_VERB_RE.match(info.rest)) and not any(info.flags[k] for k in _NOT_ACTION)
+
+
+def _with_head(p: dict[str, float], head: float) -> dict[str, float]:
+    """``p`` with P(H) set to ``head`` and the rest shared by C and O in their ratio."""
+    rest = p["C"] + p["O"]
+    share = (1.0 - head) / rest if rest > 0 else 0.0
+    return {"H": head, "C": p["C"] * share if rest > 0 else (1 - head) / 2,
+            "O": p["O"] * share if rest > 0 else (1 - head) / 2}  # fmt: skip
+
+
+def decode_spans(
+    clauses: Sequence[Clause],
+    probs: Sequence[Mapping[str, float]],
+    *,
+    head_threshold: float,
+) -> list[tuple[int, int]]:
+    """(first, last) clause indices of each measure, given each clause's H/C/O probabilities.
+
+    A clause starts a measure when P(H) ≥ ``head_threshold``; the next clause of the same
+    sentence joins it when it is more likely a continuation than anything else, unless it
+    states another stage with a verb of its own (then it starts a measure itself).
+    """
+    spans: list[tuple[int, int]] = []
+    open_span = False
+    for i, c in enumerate(clauses):
+        p = probs[i]
+        if is_set_aside(c) or (c.is_heading and p["H"] < 0.5):
+            open_span = False
             continue
-        stage = planned or bool(_PLANNED_RE.search(text[: marks[0].start()]))
-        out = []
-        for k, m in enumerate(marks):
-            line_end = text.find("\n", m.start())
-            end = marks[k + 1].start() if k + 1 < len(marks) else line_end
-            item = text[m.start() : end if end >= 0 else len(text)].strip()
-            out.append(_measure(_first_clause(item[m.end() - m.start() :]) or m[0], item, stage))
-        return tuple(out)
-    return ()
+        joins = open_span and clauses[spans[-1][1]].sentence == c.sentence
+        if joins and p["C"] >= max(p["H"], p["O"]):
+            if _new_stage(clauses, spans[-1], c):
+                spans.append((i, i))  # 「已于…开工，计划…投入使用」: two measures
+            else:
+                spans[-1] = (spans[-1][0], i)
+        elif p["H"] >= head_threshold:
+            spans.append((i, i))
+            open_span = True
+        else:
+            open_span = False
+    return _with_lead_ins(clauses, spans)
 
 
-def _sentence_measures(text: str) -> tuple[Measure, ...]:
-    out: dict[str, Measure] = {}
-    for s in split_sentences(text):
-        if s in out or len(_CJK_RE.findall(s)) < 6 or not _CUE_RE.search(s) or is_boilerplate(s):
-            continue
-        out[s] = _measure(_sentence_title(s), s, bool(_PLANNED_RE.search(s)))
-    return tuple(out.values())
+def _with_lead_ins(
+    clauses: Sequence[Clause], spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Each span widened back over the lead-ins that open its sentence ("2015年，" /
+    "下一步，" / "接到投诉后，"), which carry its date and stage but no action."""
+    out, taken = [], -1
+    for first, last in spans:
+        start = first
+        while (
+            start - 1 > taken
+            and clauses[start - 1].sentence == clauses[first].sentence
+            and is_lead_in(clauses[start - 1].text)
+        ):
+            start -= 1
+        out.append((start, last))
+        taken = last
+    return out
 
 
-def _sentence_title(sentence: str) -> str:
-    # Skip lead-ins ("下一步，", "经查，", "您的留言已收悉，") so the title names the action.
-    rest = sentence
-    while True:
-        head, sep, tail = rest.partition("，")
-        if not (sep and tail and (len(head) <= 5 or is_boilerplate(head))):
-            break
-        rest = tail
-    return _first_clause(rest) or sentence[:_MAX_TITLE]
+def is_lead_in(text: str) -> bool:
+    """A clause that only sets time or circumstance: nothing left once lead words go."""
+    return len(clause_cues_cached(text).rest) < 2 or bool(_LEAD_CLAUSE_RE.search(text))
 
 
-def _first_clause(text: str) -> str:
-    m = _CLAUSE_END_RE.search(text)
-    return (text[: m.start()] if m else text).strip()[:_MAX_TITLE]
+def _new_stage(clauses: Sequence[Clause], span: tuple[int, int], c: Clause) -> bool:
+    """True when ``c`` has its own verb and a stage cue that differs from the span's."""
+    mine = _stage_cue(c.text)
+    if mine is None or cue.head_verb(c.text) is None:
+        return False
+    theirs = _stage_cue("".join(x.text for x in clauses[span[0] : span[1] + 1]))
+    return theirs is not None and theirs != mine
 
 
-def _measure(title: str, text: str, planned: bool) -> Measure:
+def _stage_cue(text: str) -> str | None:
+    if cue.FUTURE_RE.search(text):
+        return "planned"
+    if cue.ONGOING_RE.search(text):
+        return "ongoing"
+    return "done" if cue.DONE_RE.search(text) else None
+
+
+def head_of_span(clauses: Sequence[Clause], span: tuple[int, int]) -> int:
+    """The clause that states the action: the first of the span that is not a lead-in."""
+    for i in range(span[0], span[1]):
+        if not is_lead_in(clauses[i].text):
+            return i
+    return span[1]
+
+
+def span_stage_features(
+    text: str, clauses: Sequence[Clause], head: int, last: int, group: str
+) -> Features:
+    """Stage features of the measure ``clauses[head..last]`` (``head`` its action clause)."""
+    first = clauses[head]
+    stretch = text[first.start : clauses[last].end]
+    before = "，".join(c.text for c in clauses[:head] if c.sentence == first.sentence)
+    sentence = "，".join(c.text for c in clauses if c.sentence == first.sentence)
+    return stage_features(stretch, before, sentence, first, group, intro_of(clauses, head))
+
+
+def _measure(
+    text: str, clauses: Sequence[Clause], span: tuple[int, int], group: str, model: MeasureModel
+) -> Measure:
+    head = head_of_span(clauses, span)
+    start, end = clauses[span[0]].start, clauses[span[1]].end
+    stretch = text[start:end]
+    scores = model.stage.probabilities(span_stage_features(text, clauses, head, span[1], group))
+    before = [c.text for c in clauses[: span[0]] if c.sentence == clauses[head].sentence]
     return Measure(
-        title=title,
-        text=text,
-        stage="planned" if planned else "done",
-        policies=extract_policies(text),
-        amounts=extract_amounts(text),
+        title=make_title(clauses[head].text),
+        text=stretch,
+        stage=max(_STAGES, key=lambda s: scores.get(s, 0.0)),
+        policies=extract_policies(stretch),
+        amounts=extract_amounts(stretch),
+        actor=find_actor([c.text for c in clauses[span[0] : span[1] + 1]], before),
+        dates=extract_dates(stretch),
     )

@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import replace
 
-from index.measures import extract_measures, extract_policies, is_boilerplate, split_sentences
+from index.measures import extract_policies, is_boilerplate, read_measures, split_sentences
 from index.normalize import (
     heading_level,
     is_date_line,
@@ -21,10 +21,17 @@ from index.normalize import (
     repair_page_breaks,
     strip_markdown,
 )
-from index.parse_header import Header, read_header
-from index.reply import Measure, Policy, RawRecord, Reply, Section, Source
+from index.parse_header import read_header
+from index.reply import Measure, RawRecord, Reply, Section, Source
 
-__all__ = ["ParseError", "normalize_text", "parse_record", "parse_text", "repair_page_breaks"]
+__all__ = [
+    "ParseError",
+    "formal_body",
+    "normalize_text",
+    "parse_record",
+    "parse_text",
+    "repair_page_breaks",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +59,7 @@ def parse_record(raw: RawRecord) -> Reply:
         raise ParseError(
             f"Row {doc_id} has an empty reply body; fill in the reply column or drop the row."
         )
+    measures, handling = read_measures(body, kind="message_reply")
     return Reply(
         doc_id=doc_id,
         kind="message_reply",
@@ -61,8 +69,9 @@ def parse_record(raw: RawRecord) -> Reply:
         question=(fields.get("question") or "").strip(),
         issuer=(fields.get("issuer") or "").strip() or None,
         date=parse_date(fields.get("date") or ""),
-        measures=extract_measures((), body, kind="message_reply"),
+        measures=measures,
         policies=extract_policies(body),
+        handling=handling,
     )
 
 
@@ -76,28 +85,16 @@ def parse_text(text: str, *, doc_id: str, source: Source) -> Reply:
         raise ParseError(
             f"{doc_id} has no text; check that the file is not empty or a scanned image."
         )
-    body = strip_markdown(repair_page_breaks(normalize_text(text)))
+    body = formal_body(text)
     lines = body.split("\n")
     head = read_header(lines)
     sections = find_sections(lines, start=head.body_start)
     exclude = (head.proposal_title,) if head.proposal_title else ()
-    measures = _drop_titles(extract_measures(sections, body, kind=head.kind), exclude)
+    found, handling = read_measures(body, kind=head.kind)
+    measures = _drop_titles(found, exclude)
     logger.debug("%s: %d sections, %d measures", doc_id, len(sections), len(measures))
     title = head.title or _fallback_title(lines, source)
     policies = extract_policies(body, exclude_titles=exclude)
-    return _formal_reply(head, doc_id, title, body, source, sections, measures, policies)
-
-
-def _formal_reply(
-    head: Header,
-    doc_id: str,
-    title: str,
-    body: str,
-    source: Source,
-    sections: tuple[Section, ...],
-    measures: tuple[Measure, ...],
-    policies: tuple[Policy, ...],
-) -> Reply:
     return Reply(
         doc_id=doc_id,
         title=title,
@@ -106,6 +103,7 @@ def _formal_reply(
         sections=sections,
         measures=measures,
         policies=policies,
+        handling=handling,
         **head.reply_fields(),
     )
 
@@ -116,6 +114,11 @@ def _drop_titles(measures: tuple[Measure, ...], titles: tuple[str, ...]) -> tupl
     return tuple(
         replace(m, policies=tuple(p for p in m.policies if p.title not in titles)) for m in measures
     )
+
+
+def formal_body(text: str) -> str:
+    """The body of a formal reply as parsed: normalised, page breaks repaired, no markdown."""
+    return strip_markdown(repair_page_breaks(normalize_text(text)))
 
 
 def _fallback_title(lines: list[str], source: Source) -> str:

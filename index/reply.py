@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["proposal_reply", "suggestion_reply", "message_reply", "other"]
-Stage = Literal["done", "planned"]
+Stage = Literal["done", "ongoing", "planned"]
+HandlingKind = Literal["referral", "ack"]
 Field = Literal["reply", "question"]
 KINDS: tuple[str, ...] = ("proposal_reply", "suggestion_reply", "message_reply", "other")
 GRADES: tuple[str, ...] = ("A", "B", "C")
@@ -29,7 +30,8 @@ GRADE_LABELS: dict[str, str] = {
     "B": "B（正在解决/列入计划）",
     "C": "C（留作参考）",
 }
-STAGE_LABELS: dict[str, str] = {"done": "已落实", "planned": "下一步计划"}
+STAGE_LABELS: dict[str, str] = {"done": "已落实", "ongoing": "正在推进", "planned": "下一步计划"}
+HANDLING_LABELS: dict[str, str] = {"referral": "转办", "ack": "受理"}
 FIELD_LABELS: dict[str, str] = {"reply": "答复", "question": "诉求原文"}
 
 
@@ -82,13 +84,44 @@ class Policy:
 
 @dataclass(frozen=True)
 class Measure:
-    """One unit of what was done or will be done, with what it cites and quantifies."""
+    """One action a government body took, is taking or promises, as the reply states it.
+
+    ``text`` is the stretch of the reply (usually a clause); ``title`` the action and its
+    object in ≤ 20 characters; ``stage`` done / ongoing / planned at the date of the reply;
+    ``actor`` the responsible unit as written (我局, 区城管局, 执法人员) when the measure or
+    its sentence names one; ``amounts`` and ``dates`` as written (50万元; 2024年9月, 年底前).
+    """
 
     title: str
     text: str
     stage: Stage
     policies: tuple[Policy, ...] = ()
     amounts: tuple[str, ...] = ()
+    actor: str | None = None
+    dates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Measure:
+        """Inverse of ``dataclasses.asdict``; fields added later get their defaults."""
+        return cls(
+            **{
+                **data,
+                "policies": tuple(Policy(**p) for p in data.get("policies", ())),
+                "amounts": tuple(data.get("amounts", ())),
+                "dates": tuple(data.get("dates", ())),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Handling:
+    """How the reply handled the matter without acting on it: an acknowledgment (已收悉,
+    高度重视, 现答复如下) or a referral (已转交…, 请向…反映), with the unit it was passed
+    to when the referral names one."""
+
+    text: str
+    kind: HandlingKind
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +151,13 @@ class Reply:
     sections: tuple[Section, ...] = ()
     measures: tuple[Measure, ...] = ()
     policies: tuple[Policy, ...] = ()
+    handling: tuple[Handling, ...] = ()
+
+    @property
+    def has_measures(self) -> bool:
+        """True when the reply states at least one substantive measure, not only
+        acknowledgments, referrals or explanations."""
+        return bool(self.measures)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict; the keys are exactly the field names."""
@@ -125,7 +165,7 @@ class Reply:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`; replies saved before a field existed get its default."""
         policy = lambda p: Policy(**p)  # noqa: E731
         return cls(
             **{
@@ -135,16 +175,8 @@ class Reply:
                 "cc": tuple(data.get("cc", ())),
                 "sections": tuple(Section(**s) for s in data.get("sections", ())),
                 "policies": tuple(policy(p) for p in data.get("policies", ())),
-                "measures": tuple(
-                    Measure(
-                        **{
-                            **m,
-                            "policies": tuple(policy(p) for p in m.get("policies", ())),
-                            "amounts": tuple(m.get("amounts", ())),
-                        }
-                    )
-                    for m in data.get("measures", ())
-                ),
+                "measures": tuple(Measure.from_dict(m) for m in data.get("measures", ())),
+                "handling": tuple(Handling(**h) for h in data.get("handling", ())),
             }
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.reply import Measure, Reply
+from index.reply import HANDLING_LABELS, Handling, Measure, Reply
 
 _FIELDS = (
     ("文号", "doc_number"),
@@ -40,8 +40,11 @@ def describe_reply(reply: Reply) -> str:
         lines.append(f"来信/提案内容: {_clip(reply.question)}")
     lines.append(f"正文: {len(reply.body)} 字, {len(reply.sections)} 节")
     lines += [f"  § {s.heading}" for s in reply.sections]
-    lines.append(f"措施: {len(reply.measures)}")
+    lines.append(f"措施: {len(reply.measures)}" + ("" if reply.has_measures else "（无实质措施）"))
     lines += [_measure_line(m) for m in reply.measures]
+    if reply.handling:
+        lines.append("办理过程:")
+        lines += [_handling_line(h) for h in reply.handling]
     if reply.policies:
         lines.append("引用政策:")
         lines += [
@@ -51,10 +54,21 @@ def describe_reply(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+_STAGE_SHORT = {"done": "已做", "ongoing": "在做", "planned": "计划"}
+
+
 def _measure_line(measure: Measure) -> str:
-    stage = "已做" if measure.stage == "done" else "计划"
+    """``  [已做] 责令安装油烟净化设施 (执法人员; 7日内): 执法人员已责令… [50万元]``."""
+    who_when = "; ".join(x for x in (measure.actor or "", "，".join(measure.dates)) if x)
+    who_when = f" ({who_when})" if who_when else ""
     extras = f"  [{'，'.join(measure.amounts)}]" if measure.amounts else ""
-    return f"  [{stage}] {measure.title}: {_clip(measure.text, 60)}{extras}"
+    stage = _STAGE_SHORT.get(measure.stage, measure.stage)
+    return f"  [{stage}] {measure.title}{who_when}: {_clip(measure.text, 60)}{extras}"
+
+
+def _handling_line(handling: Handling) -> str:
+    unit = f" → {handling.unit}" if handling.unit else ""
+    return f"  [{HANDLING_LABELS[handling.kind]}]{unit} {_clip(handling.text, 60)}"
 
 
 def _clip(text: str, width: int = 80) -> str:

@@ -12,7 +12,16 @@ import pytest
 
 import bench.measures as measures_cli
 from bench.measures import GroupScore, predicted_spans, score_item
-from bench.measures_labels import ItemLabels, LabelError, by_item, load_labels, parse_line
+from bench.measures_fields import FieldCounts
+from bench.measures_labels import (
+    GoldMeasure,
+    ItemLabels,
+    LabelError,
+    OtherSpan,
+    by_item,
+    load_labels,
+    parse_line,
+)
 from bench.measures_sample import allot, assign_splits, topic_of
 from bench.measures_score import (
     Counts,
@@ -24,7 +33,9 @@ from bench.measures_score import (
     spans_match,
 )
 from bench.measures_text import SampleItem, locate, packet_lines, sentence_spans, text_sha
-from index.reply import Measure, Reply, Source
+from bench.measures_train import clause_labels
+from index.clauses import split_clauses
+from index.reply import Handling, Measure, Reply, Source
 
 TEXT = "网友：您好！执法人员已责令其安装油烟净化设施。下一步，我局将加强巡查。"
 
@@ -183,3 +194,30 @@ def test_cli_exits_2_without_labels_or_shared_data(
     monkeypatch.setitem(measures_cli.SOURCE_ROOTS, "tipdm4", tmp_path / "absent")
     assert measures_cli.main(args) == 2
     assert "skipped:" in capsys.readouterr().err
+
+
+def test_field_counts_actor_dates_amounts_and_handling() -> None:
+    gold = GoldMeasure(6, 23, "责令安装油烟净化设施", "done", "明湖区综合行政执法局",
+                       ("5万元",), ("7日内", "4月25日"))  # fmt: skip
+    pred = Measure("责令安装油烟净化设施", TEXT[6:23], "done", amounts=("5万元",),
+                   actor="综合行政执法局", dates=("于7日内",))  # fmt: skip
+    counts = FieldCounts()
+    counts.add_pair(gold, pred)
+    assert (counts.actor_rate, counts.date_recall, counts.amount_recall) == (1.0, 0.5, 1.0)
+    counts.add_pair(gold, Measure("t", "x", "done", actor="市交通运输局"))
+    assert counts.actor_rate == 0.5
+    handling = (Handling("您好", "ack"), Handling("下一步，我局将加强巡查", "referral"))
+    counts.add_handling(TEXT, handling, [OtherSpan(3, 5, "ack"), OtherSpan(24, 35, "ack")])
+    h = counts.handling
+    assert (h.gold, h.pred, h.matched, h.stage_accuracy) == (2, 2, 2, 0.5)
+
+
+def test_training_labels_heads_continuations_and_lead_ins() -> None:
+    text = "经查，执法人员已责令其整改，并处罚款2万元。下一步，我局将加强巡查。该店位于城区。"
+    clauses = split_clauses(text)
+    gold = [
+        GoldMeasure(0, 14, "责令整改", "done"),  # 经查，执法人员已责令其整改
+        GoldMeasure(15, 21, "处罚款", "done"),
+        GoldMeasure(22, 33, "加强巡查", "planned"),  # 下一步，我局将加强巡查
+    ]
+    assert clause_labels(clauses, gold) == ["C", "H", "H", "C", "H", "O"]

@@ -168,23 +168,21 @@ def test_headings_start_new_passages_in_unstructured_bodies() -> None:
     ]
 
 
-def test_measures_used_when_there_are_no_sections() -> None:
+def test_measures_never_make_passages() -> None:
+    # Measures are clauses picked out of the text: cutting by them would drop the rest.
     measures = (
-        Measure("明确产业定位", "编制重点产业四个图谱。", "done"),
-        Measure("加强集群配套", "推动上下游配套建设。", "planned"),
+        Measure("明确产业定位", "编制重点产业四个图谱", "done"),
+        Measure("加强集群配套", "推动上下游配套建设", "planned"),
     )
-    chunks = chunk_reply(make_reply(body="不应使用的正文。", measures=measures))
-    assert [(c.heading, c.passage) for c in chunks] == [
-        ("明确产业定位", "编制重点产业四个图谱。"),
-        ("加强集群配套", "推动上下游配套建设。"),
-    ]
+    body = "经研究，编制重点产业四个图谱。全市共有企业865家。下一步将推动上下游配套建设。"
+    chunks = chunk_reply(make_reply(body=body, measures=measures))
+    assert [(c.heading, c.passage) for c in chunks] == [("", body)]
 
 
-def test_bare_heading_sections_fall_back_to_measures_then_body() -> None:
+def test_bare_heading_sections_fall_back_to_the_body() -> None:
     bare = (Section("一、路灯已全部更换为节能灯具", ""),)
-    measures = (Measure("路灯已全部更换为节能灯具", "一、路灯已全部更换为节能灯具", "done"),)
-    chunks = chunk_reply(make_reply(sections=bare, measures=measures))
-    assert [c.passage for c in chunks] == ["一、路灯已全部更换为节能灯具"]
+    heading_only = make_reply(sections=bare, body="张三委员：\n一、路灯已全部更换为节能灯具")
+    assert [c.passage for c in chunk_reply(heading_only)] == ["一、路灯已全部更换为节能灯具"]
     body_only = make_reply(sections=bare, body="张三委员：\n路灯已全部更换。")
     assert [c.passage for c in chunk_reply(body_only)] == ["路灯已全部更换。"]
 

@@ -1,17 +1,30 @@
-"""index.measures: boilerplate, amounts, policies and the measure rules."""
+"""index.measures and its parts: boilerplate, handling, clauses, fields, the learned model
+and the measures it finds in real-looking sentences (the fictional corpus/ and our own)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from index.clauses import split_clauses
+from index.handling import referral_unit
+from index.measure_fields import extract_dates, find_actor, make_title
+from index.measure_model import LinearModel, MeasureModel, default_model, read_measure_model
 from index.measures import (
+    decode_spans,
     extract_amounts,
+    extract_handling,
     extract_measures,
     extract_policies,
     is_boilerplate,
+    read_measures,
     split_sentences,
 )
-from index.reply import Policy, Section
+from index.reply import Handling, Measure, Policy, Reply, Source
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -108,70 +121,267 @@ def test_the_proposal_and_non_policies_are_not_policies() -> None:
     assert titles == ["中共中央关于制定第十四个五年规划的建议"]
 
 
-def _sections() -> tuple[Section, ...]:
-    return (
-        Section("一、工作基本情况", "中心城区区位优势明显。", 1),
-        Section("（一）明确产业发展定位", "编制了“四个图谱”，聚焦9个关键领域。", 2),
-        Section(
-            "（二）制定产业发展政策",
-            "出台《关于支持制造业高质量发展的十条意见》（焦政〔2018〕7号），协助147家企业。",
-            2,
-        ),
-        Section(
-            "二、下步工作计划",
-            "下一步我局将继续配合做好建设。一是进一步明确各城区产业定位。加快推动转型。"
-            "二是加强城市产业集群配套建设。三是加大企业培育力度。\n在此，再次感谢您的关心。",
-            1,
-        ),
+# --- clauses ---------------------------------------------------------------------------
+
+
+def test_clauses_keep_offsets_markers_and_headings() -> None:
+    text = (
+        "一、工作开展情况\n（一）加强基层建设。2022年投入资金1.35亿元（含省补助，0.3亿元），"
+        "完成12个改造。\n二、下步工作计划\n一是建设平台；二是完善考核。早上6:00开始巡查"
     )
-
-
-def test_section_measures_and_items() -> None:
-    measures = extract_measures(_sections(), "", kind="proposal_reply")
-    assert [(m.title, m.stage) for m in measures] == [
-        ("明确产业发展定位", "done"),
-        ("制定产业发展政策", "done"),
-        ("进一步明确各城区产业定位", "planned"),
-        ("加强城市产业集群配套建设", "planned"),
-        ("加大企业培育力度", "planned"),
-    ]
-    assert measures[1].policies == (
-        Policy("关于支持制造业高质量发展的十条意见", "焦政〔2018〕7号"),
+    clauses = split_clauses(text)
+    assert all(text[c.start : c.end] == c.text for c in clauses)
+    by_text = {c.text: c for c in clauses}
+    assert by_text["加强基层建设"].is_heading and by_text["加强基层建设"].marker == "paren"
+    # a comma inside brackets does not cut; a colon between digits neither
+    assert "2022年投入资金1.35亿元（含省补助，0.3亿元）" in by_text
+    assert "早上6:00开始巡查" in by_text
+    plan = by_text["建设平台"]
+    assert plan.marker == "shi" and plan.headings == ("二、下步工作计划",)
+    assert (
+        by_text["完成12个改造"].sentence
+        == by_text["2022年投入资金1.35亿元（含省补助，0.3亿元）"].sentence
     )
-    assert measures[1].amounts == ("147家",)
-    assert measures[2].text == "一是进一步明确各城区产业定位。加快推动转型。"
-    assert measures[4].text == "三是加大企业培育力度。"  # the last item stops at its paragraph
+    assert by_text["完善考核"].sentence != plan.sentence
 
 
-def test_background_leaf_is_not_a_measure() -> None:
-    sections = (
-        Section("一、基本情况", "该路段已于2019年建成。", 1),
-        Section("二、加强管理", "已增设护栏。", 1),
-    )
-    assert [m.title for m in extract_measures(sections, "", kind="other")] == ["加强管理"]
+# --- fields --------------------------------------------------------------------------
 
 
-def test_first_second_items_without_sections() -> None:
-    body = "经研究，答复如下：\n今后我们将重点做好以下工作：第一，完善规划；第二，加大投入。"
-    measures = extract_measures((), body, kind="suggestion_reply")
-    assert [(m.title, m.stage) for m in measures] == [
-        ("完善规划", "planned"),
-        ("加大投入", "planned"),
-    ]
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("已于2022年10月开工，计划2024年9月投入使用", ("2022年10月", "2024年9月")),
+        ("责令其于7日内安装油烟净化设施", ("7日内",)),
+        ("年底前完成管网铺设86公里", ("年底前",)),
+        ("2023年底前上级医院预留专家号源", ("2023年底前",)),
+        ("“十四五”以来，累计投入资金3.2亿元", ("“十四五”以来",)),
+        ("晚上18:00-21:00对该处严格管理", ("晚上18:00-21:00",)),
+        ("加强日常巡查", ()),
+    ],
+)
+def test_extract_dates(text: str, dates: tuple[str, ...]) -> None:
+    assert extract_dates(text) == dates
 
 
-def test_message_reply_sentences() -> None:
+@pytest.mark.parametrize(
+    ("span", "before", "actor"),
+    [
+        (["执法人员已责令其于7日内安装油烟净化设施"], [], "执法人员"),
+        (["我局将把该点位纳入夜间巡查范围"], ["下一步"], "我局"),
+        (["调查"], [], None),
+        (["对经营户进行了教育"], ["区城管局执法中队到达现场后"], "区城管局执法中队"),
+        (["他的个人缴费部分由县民政局代为缴纳"], [], "县民政局"),
+        (["A3区城管执法中队已告知施工方降低噪音"], [], "A3区城管执法中队"),
+        (["成立督查组调查处理"], [], None),  # an action and its object, not a subject
+        (["已责令施工单位整改"], ["经查"], None),
+    ],
+)
+def test_find_actor(span: list[str], before: list[str], actor: str | None) -> None:
+    assert find_actor(span, before) == actor
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("下一步，我局将加强巡查", "加强巡查"),
+        ("执法人员已责令其于7日内安装油烟净化设施", "责令其于7日内安装油烟净化设施"),
+        ("对占道经营的摊主进行宣传教育", "对占道经营的摊主宣传教育"),
+        ("成立了工作调查组", "成立工作调查组"),
+        ("加快停车场建设", "加快停车场建设"),
+        ("2022年投入资金1.35亿元", "投入资金1.35亿元"),
+    ],
+)
+def test_make_title_skips_lead_ins_subject_and_stage_words(text: str, title: str) -> None:
+    assert make_title(text) == title
+
+
+def test_titles_are_at_most_20_characters() -> None:
+    long = "市交通运输局于10月10日开始联合火车站综治办、交警一起开展为期10天的24小时专项整治行动"
+    assert len(make_title(long)) <= 20
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("您反映的问题已转交A2区政府处理", "A2区政府"),
+        ("请向K市发展和改革委员会反映", "K市发展和改革委员会"),
+        ("建议你到D12市组织部咨询", "D12市组织部"),
+        ("已转相关部门调查核处", None),  # 相关部门 names nobody
+    ],
+)
+def test_referral_unit(text: str, unit: str | None) -> None:
+    assert referral_unit(text) == unit
+
+
+def test_handling_keeps_acks_and_referrals_apart() -> None:
     body = (
-        "网友：您好！留言已收悉。经查，已责令施工单位整改。\u3000\u3000下一步，我局将加强巡查。"
-        "该工地位于城区东侧。项目建设方已将建筑垃圾清运完毕。感谢您对我们工作的关心。"
+        "网友：您好！您的留言已收悉。我局高度重视，现将有关情况回复如下：您反映的噪音问题"
+        "已转交明湖区综合行政执法局调查处理。如有疑问，请致电6250176。感谢您的关心。"
     )
-    measures = extract_measures((), body, kind="message_reply")
+    assert extract_handling(body) == (
+        Handling("您的留言已收悉", "ack"),
+        Handling("我局高度重视，现将有关情况回复如下", "ack"),
+        Handling("您反映的噪音问题已转交明湖区综合行政执法局调查处理", "referral",
+                 "明湖区综合行政执法局"),
+    )  # fmt: skip
+
+
+# --- the measures of whole replies ----------------------------------------------------
+
+
+def test_message_reply_measures_and_handling() -> None:
+    body = (
+        "网友：您好！您的留言已收悉。经查，已责令施工单位整改。\u3000\u3000下一步，我局将加强巡查。"
+        "该工地位于城区东侧。感谢您对我们工作的关心。"
+    )
+    measures, handling = read_measures(body, kind="message_reply")
     assert [(m.title, m.stage) for m in measures] == [
-        ("已责令施工单位整改", "done"),
-        ("我局将加强巡查", "planned"),
-        ("项目建设方已将建筑垃圾清运完毕", "done"),  # 将 before a noun is not the future
+        ("责令施工单位整改", "done"),
+        ("加强巡查", "planned"),
+    ]
+    assert measures[1].actor == "我局"
+    assert measures[1].text == "下一步，我局将加强巡查"  # the lead-in stays in the text
+    assert [h.kind for h in handling] == ["ack"]
+
+
+def test_two_stages_in_one_sentence_are_two_measures() -> None:
+    body = (
+        "网友：您好！留言已收悉。小区配套学校北垣区第五小学已于2022年10月开工，"
+        "计划2024年9月投入使用，可提供学位1620个。感谢您对我们工作的关心和支持。"
+    )
+    measures = extract_measures(body, kind="message_reply")
+    assert [(m.stage, m.dates) for m in measures[:2]] == [
+        ("done", ("2022年10月",)),
+        ("planned", ("2024年9月",)),
     ]
 
 
-def test_boilerplate_only_message_has_no_measures() -> None:
-    assert extract_measures((), "网友：您好！留言已收悉", kind="message_reply") == ()
+def test_corpus_message_reply_sentences() -> None:
+    # QL20230603 of corpus/s10_message_board_replies.csv (fictional).
+    body = (
+        "网友：您好！您反映的问题已收悉。经云溪县水利局调查，桥头村停水系供水管网老化爆管所致。"
+        "县水务公司已于6月10日完成1.2公里老旧管道更换，目前供水已恢复正常。下一步，我局将督促"
+        "供水单位在计划停水前24小时通过村广播和微信群通知群众，并公布24小时服务电话6250176。"
+    )
+    measures = {m.title: m for m in extract_measures(body, kind="message_reply")}
+    done = measures["完成1.2公里老旧管道更换"]
+    assert (done.stage, done.actor, done.dates, done.amounts) == (
+        "done", "县水务公司", ("6月10日",), ("1.2公里",)
+    )  # fmt: skip
+    assert any(t.startswith("督促供水单位") and m.stage == "planned" for t, m in measures.items())
+
+
+def test_referral_only_reply_has_no_measures() -> None:
+    body = "网友：您好！您所反映的问题已转交高新区管委会调查核处。2018年11月26日"
+    reply = Reply(
+        doc_id="r", kind="message_reply", title="t", body=body, source=Source("x.csv", 2),
+        measures=extract_measures(body, kind="message_reply"), handling=extract_handling(body),
+    )  # fmt: skip
+    assert not reply.has_measures
+    assert reply.handling == (
+        Handling("您所反映的问题已转交高新区管委会调查核处", "referral", "高新区管委会"),
+    )
+
+
+def test_explanation_of_policy_is_not_a_measure() -> None:
+    body = (
+        "网友：您好！根据《住房公积金缴存管理办法》规定，灵活就业人员可以申请缴存住房公积金，"
+        "需提供身份证明和收入证明。如有疑问，可拨打12329咨询。"
+    )
+    assert extract_measures(body, kind="message_reply") == ()
+
+
+def test_formal_reply_yields_one_measure_per_action() -> None:
+    body = (
+        "关于市政协十二届二次会议第9号提案的答复\n\n张委员：\n\n您提出的提案收悉。现答复如下：\n\n"
+        "一、工作开展情况\n\n（一）整治餐饮油烟。2023年检查餐饮单位1260家，责令安装油烟净化设施"
+        "86家，立案查处12起，常住人口投诉率下降18.5%。\n\n二、下步工作计划\n\n一是将夜间施工"
+        "纳入“12345”热线快速处置；二是年底前完成全市餐饮油烟在线监控平台建设。\n\n"
+        "感谢您对我市生态环境工作的关心和支持。\n\n2023年6月1日\n\n抄送：市政府督查室。"
+    )
+    measures = extract_measures(body, kind="proposal_reply")
+    texts = [m.text for m in measures]
+    for action in ("检查餐饮单位1260家", "责令安装油烟净化设施86家", "立案查处12起"):
+        assert any(action in t for t in texts), (action, texts)
+    assert not any("投诉率" in t or "督查室" in t for t in texts)  # a rate, the cc line
+    planned = [m for m in measures if m.stage == "planned"]
+    assert len(planned) == 2 and planned[1].dates == ("年底前",)
+    assert all(m.stage == "done" for m in measures if "立案" in m.text)
+
+
+def test_every_measure_text_is_a_stretch_of_the_normalised_body() -> None:
+    body = "网友：您好！经查，该店已于 ２０２３ 年 ５ 月整改到位。下一步，我局将加强巡查。"
+    from index.normalize import normalize_text
+
+    for m in extract_measures(body, kind="message_reply"):
+        assert m.text in normalize_text(body)
+
+
+# --- decoding --------------------------------------------------------------------------
+
+
+def _p(h: float, c: float) -> dict[str, float]:
+    return {"H": h, "C": c, "O": round(1 - h - c, 6)}
+
+
+def test_decode_joins_continuations_and_splits_at_a_new_stage() -> None:
+    clauses = split_clauses("已于2022年10月开工，计划2024年9月投入使用，新增学位1620个。另有说明。")
+    probs = [_p(0.9, 0.05), _p(0.1, 0.8), _p(0.1, 0.8), _p(0.1, 0.1)]
+    # 计划… has its own verb and another stage: a measure of its own; the figure joins it.
+    assert decode_spans(clauses, probs, head_threshold=0.5) == [(0, 0), (1, 2)]
+
+
+def test_decode_never_makes_a_measure_of_handling_or_tail_lines() -> None:
+    clauses = split_clauses("您的留言已收悉。已转交区城管局处理。\n抄送：市政府督查室")
+    probs = [_p(0.9, 0.05)] * len(clauses)
+    assert decode_spans(clauses, probs, head_threshold=0.5) == []
+
+
+# --- the model file ----------------------------------------------------------------------
+
+
+def test_linear_model_softmax_and_round_trip() -> None:
+    model = LinearModel(("a", "b"), (0.0, 0.0), {"x": (0.0, 2.0)})
+    probs = model.probabilities({"x": 1.0, "unknown": 5.0})
+    assert probs["b"] > 0.85 and probs["a"] + probs["b"] == pytest.approx(1.0)
+    again = LinearModel.from_dict(model.to_dict(), "t")
+    assert again.probabilities({"x": 1.0}) == pytest.approx(probs)
+
+
+def test_shipped_model_loads_and_names_its_training_split() -> None:
+    model = default_model()
+    assert model.clause.classes == ("C", "H", "O")
+    assert set(model.stage.classes) == {"done", "ongoing", "planned"}
+    assert "dev split" in model.meta["trained_on"]
+    assert 0.0 < model.threshold("head_message") < 1.0
+    assert (REPO / "index" / "data" / "measure_model.json").stat().st_size < 400_000
+
+
+def test_missing_or_broken_model_says_how_to_rebuild(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"bench\.measures_train"):
+        read_measure_model(tmp_path / "absent.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"format": "xianli-measure-model", "version": 1}), "utf-8")
+    with pytest.raises(ValueError, match=r"bench\.measures_train"):
+        read_measure_model(broken)
+    model = MeasureModel(default_model().clause, default_model().stage, {}, {})
+    with pytest.raises(KeyError, match=r"bench\.measures_train"):
+        model.threshold("head_formal")
+
+
+# --- the typed fields ----------------------------------------------------------------------
+
+
+def test_old_reply_json_without_the_new_fields_still_loads() -> None:
+    old = {
+        "doc_id": "1", "kind": "message_reply", "title": "t", "body": "b",
+        "source": {"path": "x.csv", "row": 2},
+        "measures": [{"title": "加强巡查", "text": "将加强巡查", "stage": "planned",
+                      "policies": [], "amounts": []}],
+    }  # fmt: skip
+    reply = Reply.from_dict(old)
+    assert reply.measures == (Measure("加强巡查", "将加强巡查", "planned"),)
+    assert reply.measures[0].actor is None and reply.measures[0].dates == ()
+    assert reply.handling == () and reply.has_measures
+    assert Reply.from_dict(reply.to_dict()) == reply

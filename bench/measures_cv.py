@@ -1,0 +1,137 @@
+"""Cross-validation of the measure extractor on the dev split, grouped by item.
+
+Each fold fits the clause and stage models on the other items (``bench.measures_train.fit``),
+decodes the held-out items with the extractor's own ``decode_spans`` and scores them with
+the benchmark's span rule (``bench.measures_score``). The head threshold of each group is
+the one with the best out-of-fold F1 (ties: the higher precision). These out-of-fold
+figures, not the in-sample ones ``python -m bench.measures --split dev`` prints once the
+weights are fitted on the whole dev split, are the honest estimate before the test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from bench.measures_score import Counts, Span, fmt, match_spans
+from bench.measures_train import (
+    TrainItem,
+    clause_examples,
+    fit,
+    stage_example,
+    stage_examples,
+)
+from index.measure_model import LinearModel
+from index.measures import apply_rules, decode_spans, head_of_span
+
+GROUPS = ("formal", "message")
+THRESHOLDS = tuple(round(0.15 + 0.05 * k, 2) for k in range(12))  # 0.15 … 0.70
+_STAGES = ("done", "ongoing", "planned")
+
+
+def _folds(n_items: int, folds: int) -> list[list[int]]:
+    """Item indices per fold, dealt round-robin (deterministic, no shuffling needed)."""
+    return [list(range(k, n_items, folds)) for k in range(min(folds, n_items))]
+
+
+def out_of_fold(
+    items: Sequence[TrainItem], args: argparse.Namespace
+) -> tuple[list[list[dict[str, float]]], list[LinearModel]]:
+    """Clause probabilities of every item from a model that never saw it; the stage model
+    of each item's fold."""
+    xs, ys, owner = clause_examples(items)
+    sx, sy, sowner = stage_examples(items)
+    probs: list[list[dict[str, float]]] = [[] for _ in items]
+    stage_models: list[LinearModel | None] = [None] * len(items)
+    for held in _folds(len(items), args.folds):
+        out = set(held)
+        clause = fit(
+            [x for x, o in zip(xs, owner, strict=True) if o not in out],
+            [y for y, o in zip(ys, owner, strict=True) if o not in out],
+            c=args.c,
+            min_weight=args.min_weight,
+            formal_weight=args.formal_weight,
+        )
+        stage = fit(
+            [x for x, o in zip(sx, sowner, strict=True) if o not in out],
+            [y for y, o in zip(sy, sowner, strict=True) if o not in out],
+            c=args.stage_c,
+            min_weight=args.min_weight,
+            formal_weight=args.formal_weight,
+        )
+        for n in held:
+            probs[n] = [clause.probabilities(x) for x, o in zip(xs, owner, strict=True) if o == n]
+            stage_models[n] = stage
+    return probs, [m for m in stage_models if m is not None]
+
+
+def score(
+    items: Sequence[TrainItem],
+    probs: Sequence[Sequence[dict[str, float]]],
+    stage_models: Sequence[LinearModel] | None,
+    thresholds: dict[str, float],
+) -> dict[str, Counts]:
+    """Span and (when stage models are given) stage counts per group."""
+    counts = {g: Counts() for g in GROUPS}
+    for n, it in enumerate(items):
+        adjusted = apply_rules(it.clauses, probs[n], it.group)
+        spans = decode_spans(it.clauses, adjusted, head_threshold=thresholds[it.group])
+        pred = []
+        for first, last in spans:
+            stage = ""
+            if stage_models is not None:
+                head = head_of_span(it.clauses, (first, last))
+                p = stage_models[n].probabilities(stage_example(it, head, last))
+                stage = max(_STAGES, key=lambda s: p.get(s, 0.0))
+            pred.append(Span(it.clauses[first].start, it.clauses[last].end, stage))
+        gold = [m.span() for m in it.gold]
+        counts[it.group].add(gold, pred, match_spans(gold, pred))
+    return counts
+
+
+def cross_validate(items: Sequence[TrainItem], args: argparse.Namespace) -> dict[str, Any]:
+    """Out-of-fold figures per group at the chosen thresholds, and the thresholds."""
+    probs, stage_models = out_of_fold(items, args)
+    best: dict[str, tuple[float, float, float]] = {}
+    for t in THRESHOLDS:
+        counts = score(items, probs, None, dict.fromkeys(GROUPS, t))
+        for g in GROUPS:
+            key = (counts[g].f1 or 0.0, counts[g].precision or 0.0, t)
+            if g not in best or key[:2] > best[g][:2]:
+                best[g] = key
+    chosen = {g: best[g][2] for g in GROUPS}
+    final = score(items, probs, stage_models, chosen)
+    return {
+        "folds": args.folds,
+        "thresholds": {f"head_{g}": chosen[g] for g in GROUPS},
+        "groups": {g: _row(final[g]) for g in GROUPS},
+    }
+
+
+def _row(c: Counts) -> dict[str, Any]:
+    return {
+        "items": c.items,
+        "gold": c.gold,
+        "pred": c.pred,
+        "matched": c.matched,
+        "precision": c.precision,
+        "recall": c.recall,
+        "f1": c.f1,
+        "stage_accuracy": c.stage_accuracy,
+        "stage_pairs": {f"{g}->{p}": k for (g, p), k in sorted(c.stages.items())},
+    }
+
+
+def print_cv(result: dict[str, Any]) -> None:
+    """The out-of-fold table."""
+    print(f"out-of-fold on the dev split ({result['folds']} folds by item)")
+    print("group    items  gold  pred  match  precision  recall  F1     stage acc  threshold")
+    for g, r in result["groups"].items():
+        print(
+            f"{g:<8} {r['items']:>5} {r['gold']:>5} {r['pred']:>5} {r['matched']:>6}  "
+            f"{fmt(r['precision']):>9}  {fmt(r['recall']):>6}  {fmt(r['f1']):>5}  "
+            f"{fmt(r['stage_accuracy']):>9}  {result['thresholds'][f'head_{g}']:.2f}"
+        )
+    for g, r in result["groups"].items():
+        print(f"  {g}: stages (gold->pred) {r['stage_pairs']}")
