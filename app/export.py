@@ -20,13 +20,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from app.render import kind_label, policy_text
+from app.render import kind_label, measure_facts, policy_text
 from index.reply import Measure, Policy, Reply
 from search.hit import SearchHit
 
 COLUMNS: tuple[str, ...] = (
     "排名", "相关度", "标题", "类型", "答复单位", "日期", "文号", "提案/建议号", "办理结果",
-    "匹配段落", "已落实", "下一步计划", "引用政策", "合并的相似答复", "doc_id",
+    "匹配段落", "已落实", "正在推进", "下一步计划", "引用政策", "合并的相似答复", "doc_id",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The faces of Chinese official documents (body 仿宋, headings 黑体/楷体); Word substitutes
@@ -53,6 +53,7 @@ def hit_row(hit: SearchHit) -> list[str | int | float]:
         hit.result_grade or "",
         "\n\n".join(p.text for p in hit.passages),
         _measure_lines(hit.measures, "done"),
+        _measure_lines(hit.measures, "ongoing"),
         _measure_lines(hit.measures, "planned"),
         "\n".join(policy_text(p) for p in _measure_policies(hit.measures)),
         "、".join(hit.duplicates),
@@ -61,9 +62,14 @@ def hit_row(hit: SearchHit) -> list[str | int | float]:
 
 
 def _measure_lines(measures: Sequence[Measure], stage: str) -> str:
-    return "\n".join(
-        f"{m.title}：{m.text}" if m.title else m.text for m in measures if m.stage == stage
-    )
+    return "\n".join(_measure_line(m) for m in measures if m.stage == stage)
+
+
+def _measure_line(measure: Measure) -> str:
+    """「title：text（责任单位：…；时间：…）」 for a table cell."""
+    line = f"{measure.title}：{measure.text}" if measure.title else measure.text
+    facts = measure_facts(measure)
+    return f"{line}（{facts}）" if facts else line
 
 
 def _measure_policies(measures: Sequence[Measure]) -> list[Policy]:
@@ -133,13 +139,14 @@ def export_outline_docx(
     )
     for stage, heading in (
         ("done", "一、已开展的工作（先例做法）"),
-        ("planned", "二、下一步工作计划（先例承诺）"),
+        ("ongoing", "二、正在推进的工作"),
+        ("planned", "三、下一步工作计划（先例承诺）"),
     ):
         doc.add_heading(heading, level=1)
         _add_measures(doc, hits, replies, stage)
-    doc.add_heading("三、可引用的政策文件", level=1)
+    doc.add_heading("四、可引用的政策文件", level=1)
     _add_policies(doc, hits, replies)
-    doc.add_heading("四、参考先例", level=1)
+    doc.add_heading("五、参考先例", level=1)
     for hit in hits:
         doc.add_paragraph(_clean(_source_line(hit)), style="List Number")
     doc.save(str(path))
@@ -176,6 +183,9 @@ def _add_measures(
             if measure.title:
                 para.add_run(_clean(f"{measure.title}：")).bold = True
             para.add_run(_clean(measure.text))
+            facts = measure_facts(measure)
+            if facts:
+                para.add_run(_clean(f"（{facts}）"))
             cites = "；".join(policy_text(p) for p in measure.policies)
             if cites:
                 para.add_run(_clean(f"（引用：{cites}）"))

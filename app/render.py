@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from index.reply import FIELD_LABELS, KIND_LABELS, STAGE_LABELS, Measure, Policy, Reply
+from index.reply import (
+    FIELD_LABELS,
+    HANDLING_LABELS,
+    KIND_LABELS,
+    STAGE_LABELS,
+    Measure,
+    Policy,
+    Reply,
+)
 from search.hit import MatchedPassage, SearchHit
 
 MEASURE_PREVIEW_CHARS = 120  # cards show the start of each measure; the reply view shows all
@@ -169,8 +177,20 @@ def _measure(measure: Measure, preview: bool) -> str:
         f'<span class="xl-policy">{escape(policy_text(p))}</span>' for p in measure.policies
     )
     amounts = "".join(f'<span class="xl-amount">{escape(a)}</span>' for a in measure.amounts)
-    extra = f'<div class="xl-cites">{cites}{amounts}</div>' if cites or amounts else ""
+    facts = measure_facts(measure, amounts=False)
+    who = f'<span class="xl-facts">{escape(facts)}</span>' if facts else ""
+    extra = f'<div class="xl-cites">{who}{cites}{amounts}</div>' if who or cites or amounts else ""
     return f"<li>{title}{escape(text)}{extra}</li>"
+
+
+def measure_facts(measure: Measure, *, amounts: bool = True) -> str:
+    """「责任单位：区城管局；时间：7日内；金额：50万元」, the parts a measure has."""
+    parts = [
+        ("责任单位", measure.actor or ""),
+        ("时间", "、".join(measure.dates)),
+        ("金额/数量", "、".join(measure.amounts) if amounts else ""),
+    ]
+    return "；".join(f"{label}：{value}" for label, value in parts if value)
 
 
 def card_note(reply: Reply) -> str | None:
@@ -225,10 +245,23 @@ def render_reply(reply: Reply) -> str:
         if reply.question
         else ""
     )
+    handling = "".join(
+        f"<li>{escape(HANDLING_LABELS.get(h.kind, h.kind))}"
+        f"{escape('：' + h.unit) if h.unit else ''}　{escape(h.text)}</li>"
+        for h in reply.handling
+    )
+    handling_block = (
+        f'<h4>办理经过（受理、转办）</h4><ul class="xl-handling">{handling}</ul>'
+        if handling
+        else ""
+    )
+    if not reply.has_measures:
+        handling_block += '<p class="xl-note">这件答复没有具体措施（仅受理、转办或说明）。</p>'
+
     return (
         f'<article class="xl-reply" data-doc-id="{escape(reply.doc_id, quote=True)}">'
         f'<h2 class="xl-title">{escape(reply.title or "（无标题）")}</h2>'
         f'<table class="xl-fields">{fields}</table>{policy_block}'
-        f"{render_measures(reply.measures)}{question}"
+        f"{render_measures(reply.measures)}{handling_block}{question}"
         f'<h4>答复全文</h4><div class="xl-body">{multiline(reply.body)}</div></article>'
     )

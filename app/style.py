@@ -50,6 +50,7 @@ mark { background: #ffe58f; color: inherit; padding: 0 1px; border-radius: 2px; 
 .xl-policy, .xl-amount { display: inline-block; font-size: .8rem; margin-right: .4rem;
   color: #555; background: #f5f0e6; border-radius: 3px; padding: 0 .3rem; }
 .xl-amount { background: #eef5ee; }
+.xl-facts { display: inline-block; font-size: .8rem; margin-right: .4rem; color: #555; }
 .xl-actions { margin-top: .5rem; text-align: right; }
 .xl-open { border: 1px solid #b22c2c; color: #b22c2c; background: #fff; border-radius: 4px;
   padding: .15rem .8rem; cursor: pointer; }

@@ -63,7 +63,7 @@ def test_outline_gathers_measures_policies_and_sources(tmp_path: Path, hits: lis
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "答复提纲（草稿）" in text and "检索问题：中心城区 园区" in text
     done = text.index("一、已开展的工作")
-    planned = text.index("二、下一步工作计划")
+    planned = text.index("三、下一步工作计划")
     assert done < text.index("优化园区空间布局：") < planned < text.index("加快园区建设：")
     east_asia = doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia"))
     assert east_asia == "仿宋"  # Chinese text gets a Chinese face, not Calibri's fallback
@@ -99,9 +99,27 @@ def test_outline_says_when_a_stage_has_no_measures(tmp_path: Path) -> None:
     bare = make_reply("b", "无措施", "正文", measures=(), policies=())
     path = export_outline_docx("q", [hit_for(bare, 1)], {"b": bare}, tmp_path / "b.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
-    assert text.count("没有识别出这一类措施") == 2 and "没有识别出引用的政策文件" in text
+    assert text.count("没有识别出这一类措施") == 3 and "没有识别出引用的政策文件" in text
 
 
 def test_outline_needs_a_precedent(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="choose at least one"):
         export_outline_docx("q", [], {}, tmp_path / "x.docx")
+
+
+def test_ongoing_measures_and_their_actor_and_dates_are_exported(tmp_path: Path) -> None:
+    from index.reply import Measure
+
+    ongoing = Measure(
+        "推进管网改造", "正在推进老旧管网改造。", "ongoing", actor="县水务公司", dates=("年底前",)
+    )
+    reply = make_reply("w", "关于农村饮水的答复", "正文。", measures=(ongoing,))
+    hit = hit_for(reply, 1)
+    rows = list(
+        csv.reader(export_csv([hit], tmp_path / "r.csv").read_text("utf-8-sig").splitlines())
+    )
+    row = dict(zip(COLUMNS, rows[1], strict=True))
+    assert "推进管网改造" in row["正在推进"] and "责任单位：县水务公司" in row["正在推进"]
+    path = export_outline_docx("饮水", [hit], {"w": reply}, tmp_path / "o.docx")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "二、正在推进的工作" in text and "时间：年底前" in text
