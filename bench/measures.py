@@ -148,7 +148,8 @@ def agreement(
     return out
 
 
-def _counts_row(c: Counts) -> dict[str, Any]:
+def counts_row(c: Counts) -> dict[str, Any]:
+    """One group's counts and scores as a JSON-ready dict."""
     return {
         "items": c.items,
         "gold": c.gold,
@@ -167,9 +168,9 @@ def report(scores: dict[str, GroupScore], agree: dict[str, Counts]) -> dict[str,
     out: dict[str, Any] = {"extractor": {}, "agreement": {}}
     for g in GROUPS:
         s = scores[g]
-        handling = _counts_row(s.fields.handling)
+        handling = counts_row(s.fields.handling)
         out["extractor"][g] = {
-            **_counts_row(s.counts),
+            **counts_row(s.counts),
             "unlocated": s.unlocated,
             "pred_on_referral_or_ack": s.on_other,
             "amount_recall": s.fields.amount_recall,
@@ -179,7 +180,7 @@ def report(scores: dict[str, GroupScore], agree: dict[str, Counts]) -> dict[str,
             | {"kind_accuracy": handling["stage_accuracy"]},
         }
         a = agree[g]
-        out["agreement"][g] = {**_counts_row(a), "stage_kappa": cohen_kappa(a.stages)}
+        out["agreement"][g] = {**counts_row(a), "stage_kappa": cohen_kappa(a.stages)}
     return out
 
 

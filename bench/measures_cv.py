@@ -14,6 +14,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+from bench.measures import counts_row
 from bench.measures_score import Counts, Span, fmt, match_spans
 from bench.measures_train import (
     TrainItem,
@@ -105,21 +106,7 @@ def cross_validate(items: Sequence[TrainItem], args: argparse.Namespace) -> dict
     return {
         "folds": args.folds,
         "thresholds": {f"head_{g}": chosen[g] for g in GROUPS},
-        "groups": {g: _row(final[g]) for g in GROUPS},
-    }
-
-
-def _row(c: Counts) -> dict[str, Any]:
-    return {
-        "items": c.items,
-        "gold": c.gold,
-        "pred": c.pred,
-        "matched": c.matched,
-        "precision": c.precision,
-        "recall": c.recall,
-        "f1": c.f1,
-        "stage_accuracy": c.stage_accuracy,
-        "stage_pairs": {f"{g}->{p}": k for (g, p), k in sorted(c.stages.items())},
+        "groups": {g: counts_row(final[g]) for g in GROUPS},
     }
 
 
