@@ -47,20 +47,8 @@ def out_of_fold(
     stage_models: list[LinearModel | None] = [None] * len(items)
     for held in _folds(len(items), args.folds):
         out = set(held)
-        clause = fit(
-            [x for x, o in zip(xs, owner, strict=True) if o not in out],
-            [y for y, o in zip(ys, owner, strict=True) if o not in out],
-            c=args.c,
-            min_weight=args.min_weight,
-            formal_weight=args.formal_weight,
-        )
-        stage = fit(
-            [x for x, o in zip(sx, sowner, strict=True) if o not in out],
-            [y for y, o in zip(sy, sowner, strict=True) if o not in out],
-            c=args.stage_c,
-            min_weight=args.min_weight,
-            formal_weight=args.formal_weight,
-        )
+        clause = _fit_outside(xs, ys, owner, out, args.c, args)
+        stage = _fit_outside(sx, sy, sowner, out, args.stage_c, args)
         for n in held:
             probs[n] = [clause.probabilities(x) for x, o in zip(xs, owner, strict=True) if o == n]
             stage_models[n] = stage
@@ -122,3 +110,22 @@ def print_cv(result: dict[str, Any]) -> None:
         )
     for g, r in result["groups"].items():
         print(f"  {g}: stages (gold->pred) {r['stage_pairs']}")
+
+
+def _fit_outside(
+    xs: list[Any],
+    ys: list[Any],
+    owner: list[int],
+    out: set[int],
+    c: float,
+    args: argparse.Namespace,
+) -> LinearModel:
+    """A model fitted on the examples whose item is not in the held-out fold ``out``."""
+    kept = [i for i, o in enumerate(owner) if o not in out]
+    return fit(
+        [xs[i] for i in kept],
+        [ys[i] for i in kept],
+        c=c,
+        min_weight=args.min_weight,
+        formal_weight=args.formal_weight,
+    )
