@@ -3,8 +3,16 @@
 from index.build import BuildReport, ensure_index
 from index.layout import IndexStoreError
 from index.logs import configure_logging
+from search.counts import FacetCount, OverviewCounts
 from search.errors import QueryError
-from search.hit import Facets, IndexSummary, MatchedPassage, SearcherLike, SearchHit
+from search.hit import (
+    Facets,
+    IndexSummary,
+    MatchedPassage,
+    SearcherLike,
+    SearchHit,
+    SearchResult,
+)
 from search.request import MAX_K, MODE_LABELS, MODES, Filters, SearchRequest
 from search.searcher import Searcher
 from search.settings import SearchSettings
@@ -14,14 +22,17 @@ __all__ = [
     "MODES",
     "MODE_LABELS",
     "BuildReport",
+    "FacetCount",
     "Facets",
     "Filters",
     "IndexStoreError",
     "IndexSummary",
     "MatchedPassage",
+    "OverviewCounts",
     "QueryError",
     "SearchHit",
     "SearchRequest",
+    "SearchResult",
     "SearchSettings",
     "Searcher",
     "SearcherLike",

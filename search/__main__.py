@@ -1,4 +1,5 @@
-"""Command line: ``python -m search [--index DIR] "QUERY"`` and ``python -m search eval``.
+"""Command line: ``python -m search [--index DIR] "QUERY"``, ``python -m search eval`` and
+``python -m search topics --from 2019-01 --to 2019-12``.
 
 Errors the user can fix (empty query, bad k, missing index) print one line and exit 2.
 """
@@ -22,6 +23,7 @@ from search import (
     configure_logging,
 )
 from search.eval import evaluate, read_queries
+from search.topics_cli import describe_counts, run_topics, topics_parser
 
 DEFAULT_INDEX = "data/index"
 
@@ -29,12 +31,13 @@ DEFAULT_INDEX = "data/index"
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    evaluating = bool(argv) and argv[0] == "eval"
-    parser = _eval_parser() if evaluating else _search_parser()
-    args = parser.parse_args(argv[1:] if evaluating else argv)
+    command = argv[0] if argv and argv[0] in ("eval", "topics") else "search"
+    parsers = {"eval": _eval_parser, "topics": topics_parser, "search": _search_parser}
+    args = parsers[command]().parse_args(argv if command == "search" else argv[1:])
     configure_logging(logging.DEBUG if args.verbose else logging.WARNING)
+    runners = {"eval": _eval, "topics": run_topics, "search": _search}
     try:
-        return _eval(args) if evaluating else _search(args)
+        return runners[command](args)
     except (ValueError, IndexStoreError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -68,11 +71,19 @@ def _search(args: argparse.Namespace) -> int:
         kinds=args.kind,
         grades=args.grade,
     )
-    hits = _load(args).run(request)
+    searcher = _load(args)
+    if args.overview:
+        result = searcher.search_with_overview(request)
+        hits, counts = list(result.hits), result.counts
+    else:
+        hits, counts = searcher.run(request), None
     for hit in hits:
         print(json.dumps(hit.to_dict(), ensure_ascii=False) if args.json else _describe(hit))
     if not hits and not args.json:
         print("no results", file=sys.stderr)
+    if counts is not None:
+        overview = {"overview": counts.to_dict()}
+        print(json.dumps(overview, ensure_ascii=False) if args.json else describe_counts(counts))
     return 0
 
 
@@ -140,6 +151,12 @@ def _search_parser() -> argparse.ArgumentParser:
     )
     _common(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object per hit")
+    parser.add_argument(
+        "--overview",
+        action="store_true",
+        help="also print facet counts over every match above the relevance floor "
+        '(with --json: a last line {"overview": {...}})',
+    )
     parser.add_argument("--date-from", metavar="DATE", help="2021, 2021-03 or 2021-03-05")
     parser.add_argument("--date-to", metavar="DATE", help="2021, 2021-03 or 2021-03-05")
     parser.add_argument("--issuer")

@@ -8,7 +8,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from index.reply import Field, Measure, Reply
-from search.request import SearchRequest
+from search.counts import OverviewCounts
+from search.request import Filters, SearchRequest
+from search.topics import TopicReport
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,18 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    """A search's hits and the facet counts over every record above the relevance floor."""
+
+    hits: tuple[SearchHit, ...]
+    counts: OverviewCounts
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"hits": [...], "counts": {...}}``."""
+        return {"hits": [h.to_dict() for h in self.hits], "counts": self.counts.to_dict()}
+
+
+@dataclass(frozen=True)
 class Facets:
     """Values the index holds, which the UI offers as filters."""
 
@@ -105,6 +119,12 @@ class SearcherLike(Protocol):
     """What callers use of :class:`search.searcher.Searcher` (test fakes implement it too)."""
 
     def run(self, request: SearchRequest) -> list[SearchHit]: ...
+
+    def search_with_overview(self, request: SearchRequest) -> SearchResult: ...
+
+    def topics(
+        self, date_from: str, date_to: str, filters: Filters | None = None
+    ) -> TopicReport: ...
 
     def reply(self, doc_id: str) -> Reply: ...
 

@@ -16,15 +16,19 @@ from index import store
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.reply import Reply
 from index.segment import Segmenter
+from index.store import LoadedIndex, check_model
+from index.store_spec import open_store, parse_store
+from search.counts import overview_counts
 from search.errors import QueryError
 from search.filters import allowed_records
-from search.hit import Facets, IndexSummary, SearchHit
-from search.query import prepare_query
-from search.rank import Ranker
+from search.hit import Facets, IndexSummary, SearchHit, SearchResult
+from search.query import PreparedQuery, prepare_query
+from search.rank import RankedRecord, Ranker
 from search.request import MAX_K, Filters, SearchRequest
 from search.rerank import Reranker
 from search.settings import SearchSettings
 from search.shape import group_hits
+from search.topics import TopicModel, TopicReport
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class Searcher:
         self.replies = {r.doc_id: r for r in index.replies}
         self._ranker = Ranker(index, embedder)
         self._duplicates = {d: tuple(x for x in g if x != d) for g in index.duplicates for d in g}
+        self._topics = TopicModel(index)  # record vectors and terms, once (~0.1 s on 附件4)
 
     @classmethod
     def load(
@@ -61,11 +66,12 @@ class Searcher:
         model: str | None = None,
         settings: SearchSettings | None = None,
         reranker: Reranker | None = None,
+        store: str | None = None,
     ) -> Searcher:
-        """Open the live index at ``index_dir`` with its model (or ``embedder``), checking both."""
-        index = store.open_index(index_dir)
+        """Open the live index at ``index_dir`` (or the ``--store`` spec ``store``) and check it."""
+        index: LoadedIndex = open_store(parse_store(store, index_dir))
         embedder = embedder or load_embedder(model or _model_spec(index.manifest))
-        store.check_model(index.manifest, _model_info(embedder), index.directory)
+        check_model(index.manifest, _model_info(embedder), index.directory)
         segmenter = Segmenter(extra_terms=index.terms)
         if segmenter.dictionary_hash != index.manifest.dictionary_hash:
             logger.warning(
@@ -91,6 +97,16 @@ class Searcher:
 
     def run(self, request: SearchRequest) -> list[SearchHit]:
         """The hits for a validated :class:`SearchRequest`."""
+        return self._hits(request, *self._ranked(request))
+
+    def search_with_overview(self, request: SearchRequest) -> SearchResult:
+        """The hits and, from the same ranking, facet counts over every record above the
+        relevance floor (see :mod:`search.counts`)."""
+        prepared, ranked = self._ranked(request)
+        hits = self._hits(request, prepared, ranked)
+        return SearchResult(tuple(hits), overview_counts(ranked, self.index.replies, request))
+
+    def _ranked(self, request: SearchRequest) -> tuple[PreparedQuery, list[RankedRecord]]:
         settings = self.settings
         prepared = prepare_query(request.query, self.segmenter.tokenize, self._ranker.idf, settings)
         ranked = self._ranker.rank(
@@ -101,6 +117,11 @@ class Searcher:
             depth=settings.depth(request.k),
             reranker=self.reranker,
         )
+        return prepared, ranked
+
+    def _hits(
+        self, request: SearchRequest, prepared: PreparedQuery, ranked: list[RankedRecord]
+    ) -> list[SearchHit]:
         return group_hits(
             ranked,
             k=request.k,
@@ -108,7 +129,7 @@ class Searcher:
             chunks=self.chunks,
             replies=self.index.replies,
             duplicates=self._duplicates,
-            passages_per_hit=settings.passages_per_hit,
+            passages_per_hit=self.settings.passages_per_hit,
         )
 
     def similar(
@@ -122,6 +143,10 @@ class Searcher:
         hits = self.run(replace(request, k=min(MAX_K, k + len(skip))))
         kept = [h for h in hits if h.doc_id not in skip][:k]
         return [replace(h, rank=rank) for rank, h in enumerate(kept, start=1)]
+
+    def topics(self, date_from: str, date_to: str, filters: Filters | None = None) -> TopicReport:
+        """Recurring topics of the records dated ``date_from``–``date_to`` (see search.topics)."""
+        return self._topics.topics(date_from, date_to, filters)
 
     def reply(self, doc_id: str) -> Reply:
         """The whole reply with this id."""
