@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "bad_issuer": "答复单位应为文本（收到 {got}）。",
     "unknown_reply": "索引中没有编号为 {got} 的答复。",
     "no_results_yet": "还没有检索结果：请先检索。",
+    "topic_window": "请填写起止日期（如 2019-01 至 2019-12），再分析热点。",
     "bad_query_file": "{detail}",
 }
 
