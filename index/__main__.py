@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -46,7 +47,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+BUILD_NICE = 10  # a build yields the cores to the searches of an app served beside it
+
+
+def _yield_to_searches() -> None:
+    """Run this build at lower priority on all cores but one (threads inherit both)."""
+    os.nice(BUILD_NICE)
+    import torch  # the embedder loads it anyway
+
+    torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) - 1))
+
+
 def _build(args: argparse.Namespace) -> int:
+    _yield_to_searches()
     embedder = load_embedder(args.model, precision=args.precision)
     options = BuildOptions(
         max_chars=args.max_chars,
