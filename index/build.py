@@ -19,7 +19,7 @@ import numpy as np
 from index import store
 from index.chunk import chunk_reply
 from index.dedup import near_duplicate_groups
-from index.dense import HNSW_THRESHOLD, FaissDense
+from index.dense import FLAT_BELOW, FaissDense
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.keyword import Bm25Keyword
 from index.parse import parse_record
@@ -39,7 +39,7 @@ class BuildOptions:
     max_chars: int = 400
     overlap: int = 40
     batch_size: int = 16
-    hnsw_threshold: int = HNSW_THRESHOLD
+    dense_threshold: int = FLAT_BELOW  # exact search below this many passages, IVF above
     column_map: Mapping[str, str] = field(default_factory=dict)
     model_spec: str = "default"  # what load_embedder was given; the searcher loads the same
     fresh: bool = False  # ignore the live index's vectors and embed everything again
@@ -175,7 +175,7 @@ def _commit(
     """Write a new generation and make it live; on any failure remove it and re-raise."""
     paths = store.new_generation(index_dir)
     try:
-        dense = FaissDense.build(payload.vectors, threshold=opts.hnsw_threshold)
+        dense = FaissDense.build(payload.vectors, threshold=opts.dense_threshold)
         keyword = Bm25Keyword.build([segmenter.tokenize(c.text) for c in payload.chunks])
         records = Bm25Keyword.build([segmenter.tokenize(record_text(r)) for r in payload.replies])
         store.write_payload(paths, payload, dense, keyword, records)
@@ -291,7 +291,7 @@ def _manifest(
             "max_chars": opts.max_chars,
             "overlap": opts.overlap,
             "batch_size": opts.batch_size,
-            "hnsw_threshold": opts.hnsw_threshold,
+            "dense_threshold": opts.dense_threshold,
         },
     )
 

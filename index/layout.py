@@ -15,8 +15,10 @@ Layout::
         terms.txt             corpus-harvested segmenter terms, one per line
         duplicates.json       groups of near-identical replies (doc ids), shown once
         skipped.jsonl         files and rows the build could not read, and why
+        reuse.json            what the next build may take over: raw-record keys, tokens
 
-Every file of a generation except the manifest is listed in the manifest with its sha256.
+Every file of a generation except the manifest is listed in the manifest with its sha256;
+the manifest carries the sha256 of its own other fields (``manifest_sha256``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ BM25_DIR = "bm25"
 BM25_RECORDS_DIR = "bm25_records"
 TERMS = "terms.txt"
 SKIPPED = "skipped.jsonl"
+REUSE = "reuse.json"
 DUPLICATES = "duplicates.json"
 REQUIRED = (REPLIES, PASSAGES, VECTORS, DENSE, TERMS, DUPLICATES)
 
@@ -73,13 +76,15 @@ class Manifest:
     format_version: int
     model: ModelInfo
     dictionary_hash: str
-    dense_index: str  # "flat_ip" | "hnsw"
+    dense_index: str  # "flat_ip" | "ivf_flat" | "ivf_sq8" (index.dense.choose_kind)
     counts: dict[str, int]
     built_at: str
     build_seconds: float
     versions: dict[str, str]
     settings: dict[str, Any] = field(default_factory=dict)
     checksums: dict[str, str] = field(default_factory=dict)
+    # files and rows the build skipped, each {"path", "reason"} (also in skipped.jsonl)
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
