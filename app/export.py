@@ -19,10 +19,13 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from app.render import kind_label, measure_facts, policy_text
 from index.reply import Measure, Policy, Reply
+from search.counts import MEASURE_LABELS, OverviewCounts
 from search.hit import SearchHit
+from search.topics import TopicReport
 
 COLUMNS: tuple[str, ...] = (
     "排名", "相关度", "标题", "类型", "答复单位", "日期", "文号", "提案/建议号", "办理结果",
@@ -94,8 +97,15 @@ def export_csv(hits: Sequence[SearchHit], path: Path) -> Path:
     return path
 
 
-def export_xlsx(hits: Sequence[SearchHit], path: Path) -> Path:
-    """Write ``hits`` as an .xlsx sheet with a bold, frozen header row."""
+def export_xlsx(
+    hits: Sequence[SearchHit],
+    path: Path,
+    *,
+    counts: OverviewCounts | None = None,
+    topics: TopicReport | None = None,
+) -> Path:
+    """Write ``hits`` as an .xlsx sheet with a bold, frozen header row, and the overview
+    (``counts`` per facet, ``topics`` with terms and sizes) on a sheet of its own."""
     path = Path(path)
     book = Workbook()
     sheet = book.active
@@ -114,8 +124,51 @@ def export_xlsx(hits: Sequence[SearchHit], path: Path) -> Path:
     for letter, width in zip("ABCDEFGHIJKLMNO", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+    if counts is not None or topics is not None:
+        _overview_sheet(book.create_sheet("概览"), counts, topics)
     book.save(path)
     return path
+
+
+def overview_rows(
+    counts: OverviewCounts | None, topics: TopicReport | None
+) -> list[list[str | int | float]]:
+    """The 概览 sheet's rows: one block per facet, then one row per topic."""
+    rows: list[list[str | int | float]] = []
+    if counts is not None:
+        rows.append(["相关答复（得分不低于）", counts.total, round(counts.floor, 4)])
+        blocks = (
+            ("按年" if counts.period == "year" else "按月", counts.by_period, str),
+            ("答复单位", counts.by_issuer, str),
+            ("答复类型", counts.by_kind, kind_label),
+            ("办理结果", counts.by_grade, str),
+            ("措施", counts.measures, MEASURE_LABELS.get),
+        )
+        for title, facet, label in blocks:
+            rows.append([])
+            rows.append([title, "件数"])
+            rows += [[str(label(c.value) or c.value), c.count] for c in facet]
+    if topics is not None:
+        rows.append([])
+        rows.append([f"热点话题 {topics.date_from} 至 {topics.date_to}", "件数", "上期",
+                     "已落实占比", "代表标题", "答复单位"])  # fmt: skip
+        for topic in topics.topics:
+            issuers = "、".join(f"{c.value} {c.count}" for c in topic.issuers[:5])
+            rows.append(["、".join(topic.terms), topic.size, topic.previous,
+                         topic.done_share, "\n".join(topic.titles), issuers])  # fmt: skip
+    return rows
+
+
+def _overview_sheet(
+    sheet: Worksheet, counts: OverviewCounts | None, topics: TopicReport | None
+) -> None:
+    for row in overview_rows(counts, topics):
+        sheet.append([_safe_text(v) for v in row])
+        if len(row) >= 2 and row[1] == "件数":
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (40, 10, 10, 12, 50, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def export_outline_docx(

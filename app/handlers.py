@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.charts import recurrence_line
 from app.export import export_csv, export_outline_docx, export_xlsx
 from app.render import card_note, notice, render_hits, render_reply
-from search import QueryError, SearcherLike, SearchHit, SearchRequest
+from search import Filters, OverviewCounts, QueryError, SearcherLike, SearchHit, SearchRequest
+from search.topics import TopicReport
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ class SearchOutcome:
     cards: str
     hits: tuple[SearchHit, ...]
     error: str | None = None  # the QueryError message, for a toast
+    counts: OverviewCounts | None = None  # facet counts over every match above the floor
+    recurrence: str = ""  # 「类似问题出现过 N 次…」 above the cards, for a pasted message
 
 
 def choices(hits: Sequence[SearchHit]) -> list[tuple[str, str]]:
@@ -56,19 +60,35 @@ class Handlers:
         try:
             request = SearchRequest.parse(**form)
             started = time.perf_counter()
-            hits = self.searcher.run(request)
+            result = self.searcher.search_with_overview(request)
         except QueryError as exc:
             return SearchOutcome(notice(str(exc), tone="warn"), "", (), error=str(exc))
         took = time.perf_counter() - started
+        hits, counts = result.hits, result.counts
         logger.info(
-            "search of %d characters → %d hits in %.3f s", len(request.query), len(hits), took
-        )
+            "search of %d characters → %d hits (%d above the floor) in %.3f s",
+            len(request.query), len(hits), counts.total, took,
+        )  # fmt: skip
         status = notice(f"找到 {len(hits)} 件相关答复（用时 {took:.2f} 秒）") if hits else ""
-        return SearchOutcome(status, render_hits(hits, notes=self._notes(hits)), tuple(hits))
+        cards = render_hits(hits, notes=self._notes(hits))
+        recurrence = recurrence_line(counts, request.query)
+        return SearchOutcome(status, cards, hits, counts=counts, recurrence=recurrence)
+
+    def topics(self, date_from: str, date_to: str, **filters: Any) -> TopicReport:
+        """Recurring topics of a date window (both ends required), with the form's filters."""
+        window = Filters.parse(date_from, date_to)
+        if not (window.date_from and window.date_to):
+            raise QueryError("topic_window")
+        rest = Filters.parse(**filters)
+        return self.searcher.topics(window.date_from, window.date_to, rest)
 
     def api_search(self, **form: Any) -> list[dict[str, Any]]:
         """The JSON API: hits as dicts; raises :class:`QueryError` for input to correct."""
         return [h.to_dict() for h in self.searcher.run(SearchRequest.parse(**form))]
+
+    def api_search_overview(self, **form: Any) -> dict[str, Any]:
+        """The JSON API with counts: ``{"hits": [...], "counts": {...}}``."""
+        return self.searcher.search_with_overview(SearchRequest.parse(**form)).to_dict()
 
     def reply(self, doc_id: str | None) -> str:
         """The reply view for ``doc_id``, or a hint to pick one."""
@@ -93,12 +113,22 @@ class Handlers:
         cards = render_hits(hits, heading=heading, notes=self._notes(hits))
         return SearchOutcome("", cards, tuple(hits))
 
-    def export_table(self, hits: Sequence[SearchHit], fmt: str) -> Path:
-        """The results as ``xlsx`` or ``csv`` in a fresh file under the download folder."""
+    def export_table(
+        self,
+        hits: Sequence[SearchHit],
+        fmt: str,
+        *,
+        counts: OverviewCounts | None = None,
+        topics: TopicReport | None = None,
+    ) -> Path:
+        """The results as ``xlsx`` (with an 概览 sheet of ``counts`` and ``topics``) or ``csv``
+        in a fresh file under the download folder."""
         if not hits:
             raise QueryError("no_results_yet")
-        writer = {"xlsx": export_xlsx, "csv": export_csv}[fmt]
-        return writer(list(hits), self._new_path("results", fmt))
+        path = self._new_path("results", fmt)
+        if fmt == "xlsx":
+            return export_xlsx(list(hits), path, counts=counts, topics=topics)
+        return export_csv(list(hits), path)
 
     def export_outline(
         self, query: str, hits: Sequence[SearchHit], selected: Sequence[str] | None

@@ -14,6 +14,7 @@ from typing import Any
 
 import gradio as gr
 
+from app import overview
 from app.handlers import (
     EXPORT_TTL_S,
     FORM_FIELDS,
@@ -44,6 +45,7 @@ class Page:
     similar_btn: gr.Button
     reply: gr.HTML
     similar: gr.HTML
+    view: overview.Overview  # the charts beside the results and the 概览 tab
 
 
 def build_app(searcher: SearcherLike, *, subtitle: str = "") -> gr.Blocks:
@@ -56,7 +58,7 @@ def build_app(searcher: SearcherLike, *, subtitle: str = "") -> gr.Blocks:
         page = _layout(handlers, searcher)
         _wire_search(page, handlers)
         _wire_reply(page, handlers, searcher)
-        _wire_exports(handlers, page.export, page.hits, page.asked)
+        _wire_exports(handlers, page.export, page.hits, page.asked, page.view)
         _add_api(handlers)
     return demo
 
@@ -67,6 +69,7 @@ def _layout(handlers: Handlers, searcher: SearcherLike) -> Page:
         with gr.Tab("检索", id="search"):
             form = _search_form(searcher)
             status = gr.HTML(js_on_load=None)
+            charts = overview.chart_row()
             cards = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-results")
             export = _export_panel()
         with gr.Tab("答复全文", id="reply"):
@@ -75,7 +78,11 @@ def _layout(handlers: Handlers, searcher: SearcherLike) -> Page:
                 similar_btn = gr.Button("查找相似答复", variant="primary", scale=1, min_width=160)
             reply = gr.HTML(handlers.reply(None), js_on_load=None, elem_id="xl-reply")
             similar = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-similar")
-    return Page(form, export, tabs, hits, asked, status, cards, picker, similar_btn, reply, similar)
+        with gr.Tab("概览", id="overview"):
+            view = overview.make(charts, overview.topics_tab(searcher))
+    return Page(
+        form, export, tabs, hits, asked, status, cards, picker, similar_btn, reply, similar, view
+    )
 
 
 def _wire_search(page: Page, handlers: Handlers) -> None:
@@ -88,13 +95,20 @@ def _wire_search(page: Page, handlers: Handlers) -> None:
         default = [doc for _, doc in listed[:OUTLINE_DEFAULT]]
         picker = gr.Dropdown(choices=listed, value=None)
         selected = gr.CheckboxGroup(choices=listed, value=default)
-        return outcome.status, outcome.cards, outcome.hits, form["query"], picker, selected, None
+        shown = (outcome.status, outcome.cards, outcome.hits, form["query"], picker, selected)
+        return *shown, None, *overview.search_updates(outcome)
 
     inputs = set(by_component)  # a set: gradio passes one dict keyed by component
     outputs = [page.status, page.cards, page.hits, page.asked, page.picker,
-               page.export["selected"], page.export["files"]]  # fmt: skip
+               page.export["selected"], page.export["files"],
+               *overview.search_outputs(page.view, page.form)]  # fmt: skip
     for trigger in (page.form["button"].click, page.form["query"].submit):
         trigger(run_search, inputs, outputs, api_visibility="private")
+
+    def search_after(event: Any) -> None:
+        event.then(run_search, inputs, outputs, api_visibility="private")
+
+    overview.wire(page.view, handlers, page.form, page.tabs, search_after)
 
 
 def _wire_reply(page: Page, handlers: Handlers, searcher: SearcherLike) -> None:
@@ -171,11 +185,17 @@ def _export_panel() -> dict[str, Any]:
 
 
 def _wire_exports(
-    handlers: Handlers, panel: dict[str, Any], hits: gr.State, asked: gr.State
+    handlers: Handlers,
+    panel: dict[str, Any],
+    hits: gr.State,
+    asked: gr.State,
+    view: overview.Overview,
 ) -> None:
     def table(fmt: str) -> Any:
-        def export(shown: tuple[SearchHit, ...]) -> str | None:
-            return _file_or_warning(lambda: handlers.export_table(shown, fmt))
+        def export(shown: tuple[SearchHit, ...], counts: Any, report: Any) -> str | None:
+            return _file_or_warning(
+                lambda: handlers.export_table(shown, fmt, counts=counts, topics=report)
+            )
 
         return export
 
@@ -183,7 +203,10 @@ def _wire_exports(
         return _file_or_warning(lambda: handlers.export_outline(query, shown, selected))
 
     for fmt in ("xlsx", "csv"):
-        panel[fmt].click(table(fmt), [hits], [panel["files"]], api_visibility="private")
+        panel[fmt].click(
+            table(fmt), [hits, view.counts, view.report], [panel["files"]],
+            api_visibility="private",
+        )  # fmt: skip
     panel["docx"].click(
         outline, [asked, hits, panel["selected"]], [panel["files"]], api_visibility="private"
     )
@@ -217,7 +240,27 @@ def _add_api(handlers: Handlers) -> None:
         except QueryError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
+    def search_overview(
+        query: str,
+        k: int = K_DEFAULT,
+        mode: str = "hybrid",
+        date_from: str = "",
+        date_to: str = "",
+        issuer: str = "",
+        kinds: list[str] | None = None,
+        grades: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Search the replies; returns {"hits": [...], "counts": {...}} (facet counts)."""
+        try:
+            values = (query, k, mode, date_from, date_to, issuer, kinds, grades)
+            form = dict(zip(FORM_FIELDS, values, strict=True))
+            return handlers.api_search_overview(**form)
+        except QueryError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
     # gr.api reads the return type from inspect.signature, which sees strings under
     # `from __future__ import annotations`; resolve them so the API schema is right.
-    search.__annotations__ = typing.get_type_hints(search)
+    for endpoint in (search, search_overview):
+        endpoint.__annotations__ = typing.get_type_hints(endpoint)
     gr.api(search, api_name="search")
+    gr.api(search_overview, api_name="search_overview")

@@ -196,10 +196,10 @@ def _api_fn(demo: gr.Blocks, name: str) -> Any:
     return next(f for f in demo.fns.values() if f.api_name == name)
 
 
-def test_build_app_exposes_only_the_search_api() -> None:
+def test_build_app_exposes_only_the_search_apis() -> None:
     demo = build_app(FakeSearcher(), subtitle="3 件答复 <b>x</b>")
     public = [f.api_name for f in demo.fns.values() if f.api_visibility == "public"]
-    assert public == ["search"]
+    assert public == ["search", "search_overview"]
     config = str(demo.get_config_file())
     assert "先例 · 答复先例检索" in config and "3 件答复 &lt;b&gt;x&lt;/b&gt;" in config
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from index.reply import Measure, Policy, Reply, Source
-from search import Facets, IndexSummary, MatchedPassage, QueryError, SearchHit, SearchRequest
+from search import (
+    Facets,
+    Filters,
+    IndexSummary,
+    MatchedPassage,
+    QueryError,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+)
+from search.counts import FacetCount, count_records
+from search.topics import Topic, TopicReport
 
 SCRIPT = '<script>alert("先例")</script>'
 POLICY = Policy("青岚市专精特新中小企业梯度培育实施方案", "岚政办〔2022〕23号")
@@ -98,6 +109,25 @@ class FakeSearcher:
             hit_for(r3, 3),
         ]
         return hits[: request.k]
+
+    def search_with_overview(self, request: SearchRequest) -> SearchResult:
+        hits = self.run(request)
+        matching = [self.replies[h.doc_id] for h in hits]
+        return SearchResult(tuple(hits), count_records(matching, filters=request.filters))
+
+    def topics(
+        self, date_from: str, date_to: str, filters: Filters | None = None
+    ) -> TopicReport:
+        topic = Topic(
+            terms=("园区", "制造业", "专精特新"),
+            titles=tuple(r.title for r in list(self.replies.values())[:2]),
+            size=2,
+            previous=1,
+            issuers=(FacetCount("青岚市工业和信息化局", 2),),
+            done_share=0.5,
+            doc_ids=("r1", "r2"),
+        )
+        return TopicReport(date_from, date_to, 3, 1, (topic,), 1)
 
     def reply(self, doc_id: str) -> Reply:
         if doc_id not in self.replies:
