@@ -73,8 +73,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="serve a non-loopback host without a login (not recommended)",
     )
+    parser.add_argument("--store", help="local (default), milvus:PATH.db or milvus://HOST:19530")
     args = parser.parse_args(argv)
     args.index = args.index or Path(os.environ.get("XIANLI_INDEX") or DEFAULT_INDEX)
+    args.store = args.store or os.environ.get("XIANLI_STORE") or None
     args.corpus = args.corpus or [DEFAULT_CORPUS]
     args.auth = args.auth or os.environ.get("XIANLI_AUTH") or None
     return args
@@ -155,10 +157,11 @@ def main(argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blo
     try:
         auth = parse_auth(args.auth)
         check_exposure(args.host, auth, args.allow_no_auth)
-        build_if_missing(args.index, args.corpus, args.model)
+        if args.store in (None, "local"):  # a Milvus store is built by its own job
+            build_if_missing(args.index, args.corpus, args.model)
         from search import Searcher  # torch: only once the settings are known to be good
 
-        searcher = Searcher.load(args.index, model=args.model)
+        searcher = Searcher.load(args.index, model=args.model, store=args.store)
         warm_up(searcher)
     except (StartupError, IndexStoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -21,6 +21,7 @@ from index.pairs import read_holdout_ids
 from index.parse import parse_record
 from index.read import ReadError, TableError, parse_column_map, read_file
 from index.reply import Reply, Skipped
+from index.store_spec import parse_store
 from index.summary import describe_reply
 from index.tune import TuneOptions, tune
 from index.tune_train import TrainSettings
@@ -60,6 +61,13 @@ def _yield_to_searches() -> None:
 
 def _build(args: argparse.Namespace) -> int:
     _yield_to_searches()
+    spec = parse_store(args.store, args.index or "")
+    if spec.is_milvus:  # pymilvus only when Milvus is asked for
+        from index.milvus_cli import build_command
+
+        return build_command(args, spec)
+    if not args.corpus or not args.index or args.from_index:
+        raise ValueError("--corpus and --index are required (--from-index needs --store milvus:…)")
     embedder = load_embedder(args.model, precision=args.precision)
     options = BuildOptions(
         max_chars=args.max_chars,
@@ -153,11 +161,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--corpus",
         nargs="+",
-        required=True,
         metavar="PATH",
         help="files or folders (.txt .md .docx .pdf .html .xlsx .csv .jsonl)",
     )
-    build.add_argument("--index", required=True, metavar="DIR", help="index directory")
+    build.add_argument("--index", metavar="DIR", help="index directory")
+    build.add_argument("--store", help="local (default), milvus:PATH.db or milvus://HOST:19530")
+    build.add_argument("--from-index", metavar="DIR", help="copy this local index into --store")
     build.add_argument(
         "--model",
         default=DEFAULT_MODEL,

@@ -102,7 +102,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> Searcher:
     reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
-    return Searcher.load(Path(args.index), model=args.model, reranker=reranker)
+    return Searcher.load(Path(args.index), model=args.model, reranker=reranker, store=args.store)
 
 
 def _describe(hit: SearchHit) -> str:
@@ -134,6 +134,7 @@ def _mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    parser.add_argument("--store", help="local (default), milvus:PATH.db or milvus://HOST:19530")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--mode", default="hybrid", choices=MODES)
     parser.add_argument("--model", default=None, help="override the model recorded in the index")
