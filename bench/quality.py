@@ -48,6 +48,10 @@ STAFF = DATA_DIR / "staff_queries.jsonl"
 QUALITY = DATA_DIR / "judgments_quality.jsonl"
 WORK = WORK_DIR.parent / "quality"
 INDEX = WORK_DIR.parent / "fj4" / "index"
+# The same corpus built with a model from `python -m index tune` on 附件4 itself, as a bureau
+# would deploy it. No query here was a training pair (those are 附件4's own titles and
+# messages → their replies; these are staff questions and 附件3 messages).
+TUNED_INDEX = WORK_DIR.parent / "fj4-tuned" / "index"
 N_PASTED = 41
 K = 10
 DEFAULT = SearchSettings()
@@ -90,14 +94,20 @@ ABLATIONS: dict[str, SearchSettings] = {
 }
 
 
-def variants(searcher: Searcher, baseline: Baseline) -> dict[str, Run]:
-    """Every system compared: 先例's modes and ablations, the baseline's modes."""
+def variants(
+    searcher: Searcher, baseline: Baseline, tuned: Searcher | None = None
+) -> dict[str, Run]:
+    """Every system compared: 先例's modes and ablations, the baseline's modes, and the
+    dense and hybrid modes of an index built with a tuned model when there is one."""
     out: dict[str, Run] = {}
     for mode in ("keyword", "dense", "hybrid"):
         out[mode] = _searcher_run(searcher, mode)
         out[f"baseline-{mode}"] = lambda q, m=mode: baseline.search(q, k=K, mode=m)
     for name, settings in ABLATIONS.items():
         out[name] = _searcher_run(searcher.with_settings(settings), "hybrid")
+    if tuned is not None:
+        for mode in ("dense", "hybrid"):
+            out[f"{mode}-tuned"] = _searcher_run(tuned, mode)
     return out
 
 
@@ -272,6 +282,13 @@ def main(argv: list[str] | None = None) -> int:
         "step", nargs="?", default="score", choices=("pool", "merge", "score", "tune")
     )
     parser.add_argument("--index", type=Path, default=INDEX)
+    parser.add_argument(
+        "--tuned-index",
+        type=Path,
+        default=TUNED_INDEX,
+        help="an index built with a tuned model: adds dense-tuned and hybrid-tuned "
+        "(skipped when the folder is absent)",
+    )
     parser.add_argument("--out", type=Path, help="also write the table as JSON here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -289,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     default = load_embedder(None)  # the baseline always uses the default model
     baseline = Baseline.build(list(records.items()), default, cache_dir=Path("data/baseline"))
-    runs = run_all(queries, variants(searcher, baseline))
+    tuned = Searcher.load(args.tuned_index) if args.tuned_index.is_dir() else None
+    runs = run_all(queries, variants(searcher, baseline, tuned))
     write_jsonl(WORK / "runs.jsonl", runs)
     grades = load_grades()
     if args.step == "pool":

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bench.baseline import Baseline
 from bench.graded import judged_at, mrr_at, ndcg_at, recall_at
-from bench.quality import Query, score, todo
+from bench.quality import Query, score, todo, variants
+from search import Searcher
+from tests.fakes import FakeEmbedder
 
 
 def test_graded_metrics_on_a_small_ranking() -> None:
@@ -45,3 +50,16 @@ def test_todo_lists_only_ungraded_pairs_of_each_query() -> None:
     assert [p["qid"] for p in pending] == ["q1"]
     assert sorted(c["doc_id"] for c in pending[0]["candidates"]) == ["1", "3"]
     assert pending[0]["need"] == "need"
+
+
+def test_variants_add_the_tuned_index_modes_only_when_given(fake_index: Path) -> None:
+    searcher = Searcher.load(fake_index, embedder=FakeEmbedder())
+    baseline = Baseline.build(
+        [("r1", "加装电梯 补贴"), ("r2", "停车 收费")], FakeEmbedder(), cache_dir=None
+    )
+    plain = variants(searcher, baseline)
+    with_tuned = variants(searcher, baseline, tuned=searcher)
+    assert set(with_tuned) - set(plain) == {"dense-tuned", "hybrid-tuned"}
+    query = "中小企业 园区"
+    assert with_tuned["hybrid-tuned"](query) == plain["hybrid"](query)
+    assert with_tuned["dense-tuned"](query) == plain["dense"](query)
