@@ -10,13 +10,20 @@ import ipaddress
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
+import uvicorn
+from fastapi import FastAPI
 
+from app.api import API_PREFIX, ApiAuth, build_api
 from app.style import CSS, theme
+from app.workers import SearchWorkers, default_workers, set_torch_threads
 from search import (
     IndexStoreError,
     IndexSummary,
@@ -30,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_INDEX = Path("data/index")
 DEFAULT_CORPUS = Path("corpus")
+BUILD_NICE = 10  # a build started by the app yields the cores to searches (and other work)
+# Gradio events of one kind that may run at once; the search workers bound the CPU work
+# behind them, so this only needs to keep every worker fed while cards are rendered.
+EVENT_CONCURRENCY = 8
 
 
 # Gradio's page says lang="en"; Chinese text wants zh-CN (fonts, line breaking, screen readers).
@@ -73,13 +84,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="serve a non-loopback host without a login (not recommended)",
     )
+    _serving_options(parser)
     parser.add_argument("--store", help="local (default), milvus:PATH.db or milvus://HOST:19530")
     args = parser.parse_args(argv)
     args.index = args.index or Path(os.environ.get("XIANLI_INDEX") or DEFAULT_INDEX)
     args.store = args.store or os.environ.get("XIANLI_STORE") or None
     args.corpus = args.corpus or [DEFAULT_CORPUS]
     args.auth = args.auth or os.environ.get("XIANLI_AUTH") or None
+    args.api_token = os.environ.get("XIANLI_API_TOKEN") or None
+    args.workers = args.workers or default_workers()
     return args
+
+
+def _serving_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="searches run at once (default: one per core); the REST API at /api/v1 "
+        "takes the same login, or a bearer token from env XIANLI_API_TOKEN",
+    )
+    parser.add_argument(
+        "--torch-threads", type=int, default=1, help="model threads per search (default 1)"
+    )
+    parser.add_argument(
+        "--log-queries",
+        action="store_true",
+        help="write the text of API queries to the log (off: only their length)",
+    )
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -114,35 +146,81 @@ def check_exposure(host: str, auth: tuple[str, str] | None, allow_no_auth: bool)
 
 
 def build_if_missing(index_dir: Path, corpus: Sequence[Path], model: str | None) -> None:
-    """Build the index from ``corpus`` when ``index_dir`` has none (progress on the terminal)."""
-    try:
-        report = ensure_index(index_dir, corpus, model=model, progress=True)
-    except FileNotFoundError as exc:
-        raise StartupError(str(exc)) from None
-    if report is not None:
-        print(report.describe())
+    """Build the index from ``corpus`` when ``index_dir`` has none (progress on the terminal).
+
+    The build runs on a thread of its own at lower priority, with all cores but one, so it
+    never crowds out other work on the machine (another app serving searches).
+    """
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        os.nice(BUILD_NICE)  # Linux: the nice value is per thread, so this thread only
+        set_torch_threads(max(1, default_workers() - 1))
+        try:
+            outcome["report"] = ensure_index(index_dir, corpus, model=model, progress=True)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    builder = threading.Thread(target=work, name="xianli-build", daemon=True)
+    builder.start()
+    builder.join()
+    if isinstance(outcome.get("error"), FileNotFoundError):
+        raise StartupError(str(outcome["error"])) from None
+    if "error" in outcome:
+        raise outcome["error"]
+    if outcome.get("report") is not None:
+        print(outcome["report"].describe())
+
+
+@dataclass
+class Served:
+    """A server started with ``block=False``: its address, and how to stop it."""
+
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def close(self) -> None:
+        """Stop serving and wait for the server's thread."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
 
 
 def launch(
-    demo: gr.Blocks, *, host: str, port: int, auth: tuple[str, str] | None, block: bool = True
-) -> None:
-    """Serve ``demo`` with the app's theme and stylesheet (tests pass ``block=False``)."""
-    # One event at a time per handler (gradio's default): a search takes tens of ms, and the
-    # searcher's model and tokenizer are not documented as thread-safe.
-    demo.queue()
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        theme=theme(),
-        css=CSS,
-        auth_message="先例 · 请登录" if auth else None,
-        prevent_thread_lock=not block,
-        footer_links=["api"],
-        head=LANG_HEAD,
-        show_error=True,
-        quiet=not block,
-    )
+    demo: gr.Blocks,
+    *,
+    host: str,
+    port: int,
+    auth: tuple[str, str] | None,
+    api: FastAPI | None = None,
+    block: bool = True,
+) -> Served | None:
+    """Serve ``demo`` (and ``api`` at /api/v1) in one server; tests pass ``block=False``."""
+    # Searches are bounded by the search workers (app/workers.py); gradio only needs to
+    # hand them over, and to keep one slow export from holding up everyone's searches.
+    demo.queue(default_concurrency_limit=EVENT_CONCURRENCY)
+    root = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    if api is not None:
+        root.mount(API_PREFIX, api)  # before the page, which takes every other path
+    gr.mount_gradio_app(
+        root, demo, path="/", server_name=host, server_port=port, auth=auth,
+        auth_message="先例 · 请登录" if auth else None, footer_links=["api"],
+        theme=theme(), css=CSS, head=LANG_HEAD, show_error=True,
+    )  # fmt: skip
+    server = uvicorn.Server(uvicorn.Config(root, host=host, port=port, log_level="warning"))
+    url = f"http://{'localhost' if host == '0.0.0.0' else host}:{port}/"
+    if block:
+        print(f"先例 · 服务地址 {url}  (API: {url.rstrip('/')}{API_PREFIX}/docs)", flush=True)
+        server.run()
+        return None
+    thread = threading.Thread(target=server.run, name="xianli-server", daemon=True)
+    thread.start()
+    started = time.monotonic()
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() - started > 30:
+            raise StartupError(f"the server did not start on {host}:{port}: is the port free?")
+        time.sleep(0.01)
+    return Served(url, server, thread)
 
 
 def main(argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blocks]) -> int:
@@ -161,13 +239,15 @@ def main(argv: Sequence[str] | None = None, *, app_factory: Callable[..., gr.Blo
             build_if_missing(args.index, args.corpus, args.model)
         from search import Searcher  # torch: only once the settings are known to be good
 
-        searcher = Searcher.load(args.index, model=args.model, store=args.store)
+        loaded = Searcher.load(args.index, model=args.model, store=args.store)
+        searcher = SearchWorkers(loaded, workers=args.workers, torch_threads=args.torch_threads)
         warm_up(searcher)
     except (StartupError, IndexStoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     demo = app_factory(searcher, subtitle=subtitle(searcher.summary()))
-    launch(demo, host=args.host, port=args.port, auth=auth)
+    api = build_api(searcher, auth=ApiAuth(auth, args.api_token), log_queries=args.log_queries)
+    launch(demo, host=args.host, port=args.port, auth=auth, api=api)
     return 0
 
 
