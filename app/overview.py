@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
+import pandas as pd
 
 from app.charts import (
     CHARTS,
@@ -56,7 +57,7 @@ def chart_row() -> dict[str, Any]:
         parts["plots"] = {
             chart: gr.BarPlot(
                 x=label, y=COUNT, title=f"按{label}", height=220, visible=False,
-                x_label_angle=-30 if chart == "period" else 0,
+                x_label_angle=-30 if chart != "grade" else 0,
                 sort="x" if chart != "issuer" else "-y", elem_id=f"xl-chart-{chart}",
             )
             for chart, label in CHARTS.items()
@@ -99,11 +100,13 @@ def search_updates(outcome: SearchOutcome) -> list[Any]:
     counts = outcome.counts
     sentence = too_few_sentence(counts) if outcome.error is None else None
     show = counts is not None and sentence is None
+    frames = {chart: chart_frame(counts, chart) if show and counts else None for chart in CHARTS}
     plots = [
-        gr.BarPlot(value=chart_frame(counts, chart) if show and counts else None, visible=show)
-        for chart in CHARTS
+        gr.BarPlot(value=frame, visible=show, y_lim=_y_lim(frame)) for frame in frames.values()
     ]
     note = notice(sentence, tone="empty") if sentence and outcome.error is None else ""
+    if show and counts is not None:
+        note = notice(f"下列统计覆盖相关度不低于首条一半的 {counts.total} 件答复。", tone="empty")
     return [outcome.recurrence, note, *plots, counts,
             gr.CheckboxGroup(choices=kind_choices(counts)),
             gr.CheckboxGroup(choices=grade_choices(counts))]  # fmt: skip
@@ -149,6 +152,11 @@ def wire(
         [tabs, form["query"], form["date_from"], form["date_to"]], api_visibility="private",
     )  # fmt: skip
     search(opened)
+
+
+def _y_lim(frame: pd.DataFrame | None) -> list[float | None]:
+    """Bars grow from 0 (vega would start the axis at the smallest count)."""
+    return [0, 1 if frame is None or frame.empty else max(1, int(frame[COUNT].max()))]
 
 
 def _narrow(chart: str) -> Callable[[gr.SelectData], tuple[Any, ...]]:

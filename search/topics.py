@@ -41,7 +41,8 @@ _NOT_A_TERM = re.compile(r"^[\dA-Za-z.%\-]+[市区县镇乡村街]?$|^.$")
 # segmenter's stopwords keep the rest of the boilerplate out already.
 GENERIC_TERMS = frozenset(
     "政府 部门 工作 投诉 反映 问题 要求 咨询 请求 相关 希望 情况 处理 管理 调查 西地 西地省 "
-    "有关 单位 办理 进行 领导 群众 市民 网友 你好 您好 电话 联系 回复 答复 留言".split()
+    "有关 单位 办理 进行 领导 群众 市民 网友 你好 您好 电话 联系 回复 答复 留言 感谢 感谢您 "
+    "支持 我局 先例".split()
 )
 
 
