@@ -66,6 +66,12 @@ _DOC_NUMBER_LINE_RE = re.compile(
     r"^[\u4e00-\u9fff]{1,8}\s*[〔\[［（(【]\s*\d{4}\s*[〕\]］）)】]\s*\d+\s*号$"
 )
 _MIN_BROKEN_LINE = 12  # a page break cuts a paragraph that filled at least part of a page
+# A first line without clause punctuation is the document's title, whatever its length.
+_CLAUSE_PUNCT_RE = re.compile(r"[，,、；;。]")
+# A greeting opens a new paragraph; it never continues the line before a page break.
+_GREETING_RE = re.compile(
+    r"^(?:网友|您好|你好|尊敬的|各位|[^，。；：,;:]{1,20}(?:委员|代表|同志|先生|女士)[：:，,])"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -110,25 +116,29 @@ def repair_page_breaks(text: str) -> str:
 
     The line before the blank is joined to the next one when it does not end with
     sentence-final punctuation (。！？：；…”), neither line is a heading, and neither is a
-    header or tail line that stands alone (文号, 签发人, a date, 联系人, a rule…). Page
-    numbers such as "- 3 -" between the two are dropped.
+    header or tail line that stands alone (文号, 签发人, a date, 联系人, a rule…), the
+    first line is not a title (no clause punctuation) and the next does not open with a
+    greeting (网友您好…). Page numbers such as "- 3 -" between the two are dropped.
 
     >>> repair_page_breaks("市工信局深\\n\\n入贯彻落实。")
     '市工信局深入贯彻落实。'
     """
     out: list[str] = []
-    pending_blank = False
+    pending_blank = page_number = False
     for line in text.split("\n"):
         if not line.strip() or _PAGE_NUMBER_RE.match(line.strip()):
             pending_blank = pending_blank or bool(out)
+            page_number = page_number or bool(line.strip())
             continue
-        if pending_blank and out and _continues(out[-1], line):
+        # The first line is the title unless a page number proves a page ended after it.
+        is_title = len(out) == 1 and not page_number and not _CLAUSE_PUNCT_RE.search(out[0])
+        if pending_blank and not is_title and _continues(out[-1], line):
             out[-1] = _glue(out[-1], line)
         else:
             if pending_blank:
                 out.append("")
             out.append(line)
-        pending_blank = False
+        pending_blank = page_number = False
     return "\n".join(out)
 
 
@@ -154,7 +164,11 @@ def _continues(before: str, after: str) -> bool:
     if len(before) < _MIN_BROKEN_LINE or before[-1] in _SENTENCE_END:
         return False
     return not (
-        _is_heading(before) or _is_heading(after) or _is_standalone(before) or _is_standalone(after)
+        _is_heading(before)
+        or _is_heading(after)
+        or _is_standalone(before)
+        or _is_standalone(after)
+        or _GREETING_RE.match(after)
     )
 
 

@@ -17,6 +17,8 @@ from index.reply import Kind
 _CN = "一二三四五六七八九十"
 _AGENCY = r"(?:委员会|办公室|局|委|办|厅|部|院|政府|中心|公司|所|处|署|会|社|行|馆|站|队|室)"
 _TITLE_RE = re.compile(r"答复|会办意见|办理意见|复函|回复")
+# "答复时间：2023年5月1日", "回复单位：…": a labelled field that names the reply, not a title.
+_FIELD_LINE_RE = re.compile(r"^(?:答复|回复|办理)[\u4e00-\u9fff]{0,4}\s*[：:]")
 _ISSUER_TITLE_RE = re.compile(
     rf"^(?!关于|对)(?P<issuer>[\u4e00-\u9fff]{{2,30}}?{_AGENCY})\s*(?P<title>(?:对|关于).+)$"
 )
@@ -121,7 +123,7 @@ def _first(pattern: re.Pattern[str], text: str, *, group: int | str = "v") -> st
 def _find_title(lines: list[str]) -> tuple[int | None, str | None, str | None]:
     for i, line in enumerate(lines[:_MAX_HEADER_LINES]):
         if _TITLE_RE.search(line) and len(line) <= 90 and not line.endswith(("。", "：", ":")):
-            if line.startswith("您"):
+            if line.startswith("您") or _FIELD_LINE_RE.match(line.strip()):
                 continue
             m = _ISSUER_TITLE_RE.match(line)
             return (i, m["title"].strip(), m["issuer"]) if m else (i, line.strip(), None)

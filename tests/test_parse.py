@@ -392,3 +392,32 @@ def test_all_tipdm4_rows_parse(tipdm4_path: Path) -> None:
     mean = sum(len(r.measures) for r in replies) / len(replies)
     assert 1.0 < mean < 5.0, mean
     assert elapsed < 15, elapsed
+
+
+REPLY_AFTER_TITLE = (
+    "\n\n网友您好！您反映的小区加装电梯补贴问题已收悉。经调查，我局已将该小区纳入今年"
+    "改造计划，预计年底前完成。\n\n答复时间：2023年5月1日"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "issuer"),
+    [
+        ("城区老旧小区加装电梯问题", None),  # 12 characters, no 答复 in it
+        ("关于小区加装电梯问题的答复", None),
+        ("市住建局关于加装电梯的回复", "市住建局"),
+    ],
+)
+def test_a_title_line_before_a_blank_stays_the_title(title: str, issuer: str | None) -> None:
+    r = parse_text(title + REPLY_AFTER_TITLE, doc_id="t", source=Source("t.txt"))
+    assert r.title == title.removeprefix(issuer or "")
+    assert r.issuer == issuer
+    assert r.body.split("\n")[0] == title and r.body.split("\n")[2].startswith("网友您好")
+
+
+def test_a_title_without_greeting_after_it_is_not_glued() -> None:
+    text = "城区老旧小区加装电梯问题\n\n经调查，我局已将该小区纳入今年改造计划，预计年底前完成。"
+    assert repair_page_breaks(text) == text
+    # a greeting opens a paragraph even after a long line without a full stop
+    greeting = "市住房和城乡建设局关于城区加装电梯补贴政策的说明\n\n网友您好！已收悉。"
+    assert repair_page_breaks("前言。\n" + greeting) == "前言。\n" + greeting
