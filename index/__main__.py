@@ -74,7 +74,8 @@ def _build(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         column_map=parse_column_map(args.columns) if args.columns else {},
         fresh=args.fresh,
-        model_spec=str(args.model),
+        strict=args.strict,
+        model_spec=_model_spec(args.model),
     )
     report = build_index(
         [Path(p) for p in args.corpus],
@@ -84,7 +85,20 @@ def _build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     print(report.describe())
+    if report.skipped:
+        print(
+            f"warning: {len(report.skipped)} skipped (listed above); the rest is indexed. "
+            "Fix them and build again, or use --strict to make a skip fail the build.",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _model_spec(model: str) -> str:
+    """What the index records as its model: a local folder as an absolute path, so that
+    a search started from another folder loads the same model."""
+    path = Path(model).expanduser()
+    return str(path.resolve()) if model != DEFAULT_MODEL and path.is_dir() else str(model)
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -156,8 +170,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m index", description="Build and inspect a 先例 index."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    # -v also after the sub-command; SUPPRESS keeps a -v given before it from being reset.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logging"
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    build = sub.add_parser("build", help="build or update an index from corpus files")
+    build = sub.add_parser(
+        "build", parents=[common], help="build or update an index from corpus files"
+    )
     build.add_argument(
         "--corpus",
         nargs="+",
@@ -179,24 +200,34 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--max-chars", type=int, default=400, help="longest passage (characters)")
     build.add_argument("--batch-size", type=int, default=16)
     build.add_argument("--fresh", action="store_true", help="re-embed everything")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 2, the previous index kept) when any file or row is skipped",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     build.set_defaults(func=_build)
-    info = sub.add_parser("info", help="check an index and print its manifest")
+    info = sub.add_parser("info", parents=[common], help="check an index and print its manifest")
     info.add_argument("index", metavar="DIR")
     info.set_defaults(func=_info)
-    inspect = sub.add_parser("inspect", help="print the parsed record(s) of a file or table")
+    inspect = sub.add_parser(
+        "inspect", parents=[common], help="print the parsed record(s) of a file or table"
+    )
     inspect.add_argument("path", metavar="PATH")
     inspect.add_argument("--json", action="store_true", help="one JSON object per record")
     inspect.add_argument("--columns", metavar="SPEC", help="table columns, e.g. body=答复内容")
     inspect.set_defaults(func=_inspect)
-    _tune_parser(sub)
+    _tune_parser(sub, common)
     return parser
 
 
-def _tune_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _tune_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     defaults = TrainSettings()
     tune = sub.add_parser(
         "tune",
+        parents=[common],
         help="fine-tune the embedder on pairs mined from a corpus",
         description="Fine-tune the embedding model on (question → its reply) pairs mined "
         "from the corpus; saved only when held-out MRR@10 does not fall.",

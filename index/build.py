@@ -1,33 +1,47 @@
 """The build pipeline: corpus → replies → passages → vectors + BM25 → a new generation.
 
 Incremental by content: a passage whose embedded text (and model) is unchanged reuses
-its vector from the live index, or from the partial work a killed build left behind.
+its vector from the live index, or from the partial work a killed build left behind; a
+raw record that is unchanged reuses its parsed reply, passages and tokens (:mod:`index.reuse`).
+Each stage is timed, so the summary says where the time went.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from index import store
+from index.build_input import Parsed, load_replies, parse_records, read_records
+from index.build_report import BuildReport, Stopwatch, describe_skips
 from index.chunk import chunk_reply
 from index.dedup import near_duplicate_groups
 from index.dense import FLAT_BELOW, FaissDense
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.keyword import Bm25Keyword
-from index.parse import parse_record
 from index.partial import PartialVectors
-from index.read import read_corpus
-from index.reply import Chunk, RawRecord, Reply, Skipped
+from index.reply import Chunk, Reply, Skipped
+from index.reuse import Previous, code_fingerprint, load_previous, reuse_data, text_key
 from index.segment import Segmenter, harvest_terms
 from index.versions import package_versions
+
+__all__ = [
+    "BuildOptions",
+    "BuildReport",
+    "SkippedInput",
+    "build_index",
+    "ensure_index",
+    "load_replies",
+    "record_text",
+    "text_key",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -43,43 +57,7 @@ class BuildOptions:
     column_map: Mapping[str, str] = field(default_factory=dict)
     model_spec: str = "default"  # what load_embedder was given; the searcher loads the same
     fresh: bool = False  # ignore the live index's vectors and embed everything again
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did, for the CLI summary and the benchmarks."""
-
-    index_dir: str
-    replies: int
-    passages: int
-    embedded: int  # distinct passage texts embedded by this build
-    reused: int  # distinct passage texts whose vectors came from an earlier (or killed) build
-    skipped: tuple[Skipped, ...]
-    seconds: float
-    embed_seconds: float
-    dense_index: str
-    model: str = ""
-    precision: str = ""
-
-    @property
-    def passages_per_s(self) -> float:
-        """Embedding throughput of this build (new passages per second spent embedding)."""
-        return self.embedded / self.embed_seconds if self.embed_seconds > 0 else 0.0
-
-    def describe(self) -> str:
-        """The summary both ``python -m index build`` and ``python ui.py`` print."""
-        lines = [
-            f"index: {self.index_dir}  (model {self.model}, {self.precision}, {self.dense_index})",
-            f"replies: {self.replies}  passages: {self.passages}  "
-            f"embedded: {self.embedded}  reused: {self.reused}  "
-            f"repeated: {self.passages - self.embedded - self.reused} (same text as another)",
-            f"time: {self.seconds:.1f} s  (embedding {self.embed_seconds:.1f} s, "
-            f"{self.passages_per_s:.1f} passages/s)",
-        ]
-        if self.skipped:
-            lines.append(f"skipped {len(self.skipped)}:")
-            lines += [f"  {item.path}: {item.reason}" for item in self.skipped]
-        return "\n".join(lines)
+    strict: bool = False  # any skipped file or row fails the build (the live index stays)
 
 
 def build_index(
@@ -93,49 +71,83 @@ def build_index(
 ) -> BuildReport:
     """Build (or update) the index at ``index_dir`` from the files under ``corpus``.
 
-    The live index is replaced only once the new one is complete; a failure at any
-    point leaves it as it was.
+    The live index is replaced only once the new one is complete; a failure at any point
+    leaves it as it was. Files and rows that cannot be read are skipped and listed (report
+    and manifest); with ``options.strict`` any skip fails the build before anything is
+    written (:class:`SkippedInput`), as does a corpus with nothing readable in it.
     """
     opts = options or BuildOptions()
-    started = time.perf_counter()
-    replies, skipped = load_replies(corpus, column_map=opts.column_map, progress=progress)
-    if not replies:
-        raise ValueError(
-            f"No readable replies under {', '.join(map(str, corpus))} "
-            f"({len(skipped)} skipped). See corpus/README.md for the accepted formats."
-        )
-    chunks = [
-        c for r in replies for c in chunk_reply(r, max_chars=opts.max_chars, overlap=opts.overlap)
-    ]
+    started, clock = time.perf_counter(), Stopwatch()
     model = store.ModelInfo(
         embedder.name, embedder.fingerprint, embedder.dimension, embedder.precision
     )
-    embed_started = time.perf_counter()
-    vectors, embedded = embed_passages(chunks, index_dir, embedder, model, opts, progress)
-    embed_seconds = time.perf_counter() - embed_started
-    segmenter = (segmenter_factory or _default_segmenter)(harvest_terms(replies))
+    code = code_fingerprint()
+    with clock("read"):
+        raws, skipped = read_records(corpus, column_map=opts.column_map, progress=progress)
+    with clock("reuse"):
+        previous = load_previous(index_dir, model, code=code, with_vectors=not opts.fresh)
+    with clock("parse"):
+        parsed = parse_records(raws, previous, code)
+    skipped += parsed.skipped
+    check_skips(corpus, parsed.replies, skipped, strict=opts.strict)
+    with clock("chunk"):
+        chunks, reply_lines, chunk_lines = _chunk_all(parsed, previous, opts)
+    with clock("embed"):
+        vectors, embedded = embed_passages(
+            chunks, index_dir, embedder, model, opts, progress, known=previous.vectors
+        )
+    with clock("segment"):
+        segmenter = (segmenter_factory or _default_segmenter)(harvest_terms(parsed.replies))
+        cut = _Tokens(segmenter, previous.tokens_for(segmenter.dictionary_hash))
+        tokens = ([cut(c.text) for c in chunks], [cut(record_text(r)) for r in parsed.replies])
+    with clock("keyword"):
+        keyword = (Bm25Keyword.build(tokens[0]), Bm25Keyword.build(tokens[1]))
+    with clock("dedup"):
+        duplicates = near_duplicate_groups(parsed.replies, chunks, vectors)
+    reuse = reuse_data(
+        parsed.raw_keys,
+        parsed.parsed_ids,
+        cut.used,
+        code=code,
+        segmenter=segmenter.dictionary_hash,
+        chunking=_chunking(opts),
+    )
     payload = store.Payload(
-        replies=replies,
-        chunks=chunks,
-        vectors=vectors,
-        terms=list(segmenter.extra_terms),
-        skipped=skipped,
-        duplicates=near_duplicate_groups(replies, chunks, vectors),
-    )
-    kind = _commit(index_dir, payload, model, segmenter, opts, started)
+        parsed.replies, chunks, vectors, list(segmenter.extra_terms), skipped, duplicates,
+        reply_lines=reply_lines, chunk_lines=chunk_lines, reuse=reuse,
+    )  # fmt: skip
+    with clock("write"):
+        kind = _commit(index_dir, payload, model, segmenter, opts, started, keyword)
     return BuildReport(
-        index_dir=str(index_dir),
-        replies=len(replies),
-        passages=len(chunks),
-        embedded=embedded,
-        reused=len({c.text for c in chunks}) - embedded,
-        skipped=tuple(skipped),
-        seconds=time.perf_counter() - started,
-        embed_seconds=embed_seconds,
-        dense_index=kind,
-        model=embedder.name,
-        precision=embedder.precision,
-    )
+        index_dir=str(index_dir), replies=len(parsed.replies), passages=len(chunks),
+        embedded=embedded, reused=len({c.text for c in chunks}) - embedded,
+        skipped=tuple(skipped), seconds=time.perf_counter() - started,
+        embed_seconds=clock.seconds["embed"], dense_index=kind, model=embedder.name,
+        precision=embedder.precision, stages=dict(clock.seconds), parsed=parsed.fresh,
+    )  # fmt: skip
+
+
+class SkippedInput(ValueError):
+    """A build refused because input was skipped (``--strict``) or nothing could be read."""
+
+
+def check_skips(
+    corpus: Sequence[Path], replies: list[Reply], skipped: list[Skipped], *, strict: bool
+) -> None:
+    """Refuse the build when nothing was readable, or when anything was skipped under strict."""
+    where = ", ".join(map(str, corpus))
+    if not replies:
+        raise SkippedInput(
+            f"No readable replies under {where} ({len(skipped)} skipped). See corpus/README.md "
+            "for the accepted formats. The previous index (if any) is unchanged.\n"
+            + describe_skips(skipped)
+        )
+    if strict and skipped:
+        raise SkippedInput(
+            f"--strict: {len(skipped)} file(s) or row(s) under {where} could not be read, so "
+            "nothing was built and the previous index (if any) is unchanged. Fix or remove "
+            "them, or build without --strict to index the rest.\n" + describe_skips(skipped)
+        )
 
 
 def ensure_index(
@@ -171,14 +183,13 @@ def _commit(
     segmenter: Segmenter,
     opts: BuildOptions,
     started: float,
+    keyword: tuple[Bm25Keyword, Bm25Keyword],
 ) -> str:
     """Write a new generation and make it live; on any failure remove it and re-raise."""
     paths = store.new_generation(index_dir)
     try:
         dense = FaissDense.build(payload.vectors, threshold=opts.dense_threshold)
-        keyword = Bm25Keyword.build([segmenter.tokenize(c.text) for c in payload.chunks])
-        records = Bm25Keyword.build([segmenter.tokenize(record_text(r)) for r in payload.replies])
-        store.write_payload(paths, payload, dense, keyword, records)
+        store.write_payload(paths, payload, dense, *keyword)
         manifest = _manifest(model, segmenter, dense.kind, payload, opts, started)
         store.commit_generation(index_dir, paths, manifest)
     except BaseException:
@@ -188,22 +199,46 @@ def _commit(
     return dense.kind
 
 
-def load_replies(
-    corpus: Sequence[Path], *, column_map: Mapping[str, str] | None = None, progress: bool = False
-) -> tuple[list[Reply], list[Skipped]]:
-    """Read and parse every record under ``corpus``; doc ids are made unique."""
-    replies: list[Reply] = []
-    skipped: list[Skipped] = []
-    for item in read_corpus(list(corpus), column_map=column_map, progress=progress):
-        if isinstance(item, Skipped):
-            skipped.append(item)
+def _chunk_all(
+    parsed: Parsed, previous: Previous, opts: BuildOptions
+) -> tuple[list[Chunk], list[str | None], list[str | None]]:
+    """Passages of every reply, and the stored JSON lines taken over with unchanged replies."""
+    chunks: list[Chunk] = []
+    reply_lines: list[str | None] = []
+    chunk_lines: list[str | None] = []
+    same_chunking = previous.chunking == _chunking(opts)
+    for reply, hit in zip(parsed.replies, parsed.cached, strict=True):
+        if hit is not None and same_chunking and hit.stored_id == reply.doc_id:
+            chunks += hit.chunks
+            chunk_lines += hit.chunk_lines
+            reply_lines.append(hit.line)
             continue
-        try:
-            replies.append(parse_record(item))
-        except ValueError as exc:
-            skipped.append(Skipped(_where(item), f"could not be parsed: {exc}"))
-            logger.warning("skipped %s: could not be parsed: %s", _where(item), exc)
-    return _unique_ids(replies), skipped
+        mine = chunk_reply(reply, max_chars=opts.max_chars, overlap=opts.overlap)
+        chunks += mine
+        chunk_lines += [None] * len(mine)
+        reply_lines.append(None)
+    return chunks, reply_lines, chunk_lines
+
+
+class _Tokens:
+    """The segmenter's tokens of a text, from the live index's cut where it is still valid."""
+
+    def __init__(self, segmenter: Segmenter, cached: dict[str, list[str]]) -> None:
+        self.segmenter = segmenter
+        self.cached = cached
+        self.used: dict[str, list[str]] = {}  # what this build used: the next build's cache
+
+    def __call__(self, text: str) -> list[str]:
+        key = text_key(text)
+        tokens = self.used.get(key) or self.cached.get(key)
+        if tokens is None:
+            tokens = self.segmenter.tokenize(text)
+        self.used[key] = tokens
+        return tokens
+
+
+def _chunking(opts: BuildOptions) -> dict[str, Any]:
+    return {"max_chars": opts.max_chars, "overlap": opts.overlap}
 
 
 def embed_passages(
@@ -213,35 +248,27 @@ def embed_passages(
     model: store.ModelInfo,
     opts: BuildOptions,
     progress: bool,
+    *,
+    known: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, int]:
-    """Vectors for every chunk, embedding only texts no earlier build has embedded."""
-    known = {} if opts.fresh else previous_vectors(index_dir, model)
+    """Vectors for every chunk, embedding only texts no earlier build has embedded.
+
+    ``known`` holds the live index's vectors by text key (see :func:`index.reuse.load_previous`).
+    """
+    vectors = {} if opts.fresh else dict(known or {})
     partial = PartialVectors(index_dir, model.fingerprint)
-    known.update(partial.load())
+    vectors.update(partial.load())
     keys = [text_key(c.text) for c in chunks]
     todo = sorted(
-        {k: c.text for k, c in zip(keys, chunks, strict=True) if k not in known}.items(),
+        {k: c.text for k, c in zip(keys, chunks, strict=True) if k not in vectors}.items(),
         key=lambda kv: len(kv[1]),
     )
-    reused = sum(1 for k in dict.fromkeys(keys) if k in known)
+    reused = sum(1 for k in dict.fromkeys(keys) if k in vectors)
     logger.info("%d passages: %d to embed, %d reused", len(chunks), len(todo), reused)
-    known.update(partial.embed(todo, embedder, batch_size=opts.batch_size, progress=progress))
+    vectors.update(partial.embed(todo, embedder, batch_size=opts.batch_size, progress=progress))
     if not chunks:
         return np.zeros((0, embedder.dimension), dtype=np.float32), 0
-    return np.stack([known[k] for k in keys]).astype(np.float32), len(todo)
-
-
-def previous_vectors(index_dir: Path, model: store.ModelInfo) -> dict[str, np.ndarray]:
-    """Vectors of the live index keyed by passage text, when it was built by this model."""
-    try:
-        live = store.open_index(index_dir)
-    except store.IndexStoreError as exc:
-        logger.info("no reusable vectors in %s (%s)", index_dir, exc)
-        return {}
-    if live.manifest.model != model:
-        logger.info("live index was built by another model: embedding everything again")
-        return {}
-    return {text_key(c.text): v for c, v in zip(live.chunks, live.vectors, strict=True)}
+    return np.stack([vectors[k] for k in keys]).astype(np.float32), len(todo)
 
 
 def record_text(reply: Reply) -> str:
@@ -253,11 +280,6 @@ def record_text(reply: Reply) -> str:
     return "\n".join(
         x for x in (reply.proposal_title, reply.title, reply.question, reply.body) if x
     )
-
-
-def text_key(text: str) -> str:
-    """Content hash of a passage's embedded text."""
-    return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
 def _manifest(
@@ -284,6 +306,7 @@ def _manifest(
             **{f"field.{f}": n for f, n in sorted(fields.items())},
         },
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        skipped=[asdict(item) for item in skipped],
         build_seconds=round(time.perf_counter() - started, 3),
         versions=package_versions(),
         settings={
@@ -298,22 +321,3 @@ def _manifest(
 
 def _default_segmenter(terms: list[str]) -> Segmenter:
     return Segmenter(extra_terms=terms)
-
-
-def _unique_ids(replies: list[Reply]) -> list[Reply]:
-    """Two sources may use the same id (two tables numbered from 1): qualify the later ones."""
-    seen: set[str] = set()
-    unique: list[Reply] = []
-    for reply in replies:
-        if reply.doc_id in seen:
-            new_id = f"{reply.source.path}#{reply.doc_id}"
-            logger.warning("duplicate doc_id %s: renamed to %s", reply.doc_id, new_id)
-            reply = replace(reply, doc_id=new_id)
-        seen.add(reply.doc_id)
-        unique.append(reply)
-    return unique
-
-
-def _where(item: RawRecord) -> str:
-    row = f" row {item.source.row}" if item.source.row is not None else ""
-    return f"{item.source.path}{row}"

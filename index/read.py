@@ -8,6 +8,7 @@ turns that into a :class:`Skipped` with a warning, so one bad file never stops t
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
@@ -55,6 +56,37 @@ DOCUMENT_SUFFIXES = frozenset({".docx", ".pdf", ".html", ".htm"})
 TABLE_SUFFIXES = frozenset({".xlsx", ".csv", ".jsonl"})
 SUPPORTED_SUFFIXES: frozenset[str] = TEXT_SUFFIXES | DOCUMENT_SUFFIXES | TABLE_SUFFIXES
 NO_TEXT_LAYER = "no text layer (scanned PDF?) — OCR it first"
+
+# Formats people keep replies in that we do not read: each is named in the build summary
+# with what to convert it to, never ignored in silence. Other suffixes (code, images of
+# the site, .gitattributes…) are not replies and are ignored with a debug line.
+_SAVE_AS_DOCX = "请用 Word 或 WPS 打开后另存为 .docx"
+CONVERT_ADVICE: dict[str, str] = {
+    ".doc": f"旧版 Word 文档 (.doc) 读不了：{_SAVE_AS_DOCX}",
+    ".dot": f"Word 模板 (.dot) 读不了：{_SAVE_AS_DOCX}",
+    ".docm": f"带宏的 Word 文档 (.docm) 读不了：{_SAVE_AS_DOCX}",
+    ".wps": f"WPS 文字文档 (.wps) 读不了：{_SAVE_AS_DOCX}",
+    ".wpt": f"WPS 模板 (.wpt) 读不了：{_SAVE_AS_DOCX}",
+    ".rtf": f"RTF 文档 (.rtf) 读不了：{_SAVE_AS_DOCX}",
+    ".odt": f"OpenDocument 文档 (.odt) 读不了：{_SAVE_AS_DOCX}",
+    ".ofd": "OFD 版式文件 (.ofd) 读不了：请用数科或福昕 OFD 阅读器导出为 .pdf（带文字层）或 .docx",
+    ".xls": "旧版 Excel 表格 (.xls) 读不了：请用 Excel 或 WPS 另存为 .xlsx",
+    ".et": "WPS 表格 (.et) 读不了：请另存为 .xlsx",
+    ".ods": "OpenDocument 表格 (.ods) 读不了：请另存为 .xlsx",
+    ".xlsm": "带宏的 Excel 表格 (.xlsm) 读不了：请另存为 .xlsx",
+    ".tsv": "制表符分隔的表格请改名为 .csv（表头一行，每行一条答复）",
+    ".json": "JSON 文件请改为 .jsonl：每行一个 JSON 对象，一条答复一行",
+    ".mht": "网页存档 (.mht) 读不了：请在浏览器中另存为 .html",
+    ".mhtml": "网页存档 (.mhtml) 读不了：请在浏览器中另存为 .html",
+    ".jpg": "图片 (.jpg) 没有文字：请先做文字识别（OCR），保存为 .docx 或 .txt",
+    ".jpeg": "图片 (.jpeg) 没有文字：请先做文字识别（OCR），保存为 .docx 或 .txt",
+    ".png": "图片 (.png) 没有文字：请先做文字识别（OCR），保存为 .docx 或 .txt",
+    ".tif": "图片 (.tif) 没有文字：请先做文字识别（OCR），保存为 .docx 或 .txt",
+    ".tiff": "图片 (.tiff) 没有文字：请先做文字识别（OCR），保存为 .docx 或 .txt",
+    ".zip": "压缩包 (.zip) 不会自动解开：请先解压到语料文件夹",
+    ".rar": "压缩包 (.rar) 不会自动解开：请先解压到语料文件夹",
+    ".7z": "压缩包 (.7z) 不会自动解开：请先解压到语料文件夹",
+}
 
 _SPACES = re.compile(r"\s+")
 _DROP_TAGS = ("script", "style", "noscript", "template", "title")  # title: not shown on the page
@@ -148,13 +180,16 @@ def read_file(
     """
     path = Path(path)
     rel_path = _relative_name(path, root)
+    if path.is_symlink() and not path.exists():
+        raise ReadError(_broken_link(path))
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
+        advice = CONVERT_ADVICE.get(suffix, "convert it to one of those first")
         raise ReadError(
             f"unsupported file type '{suffix or path.name}'; supported: "
-            f"{' '.join(sorted(SUPPORTED_SUFFIXES))} (convert .doc/.xls/.wps first)"
+            f"{' '.join(sorted(SUPPORTED_SUFFIXES))}. {advice}"
         )
     try:
         data = path.read_bytes()
@@ -165,6 +200,18 @@ def read_file(
     if suffix in TABLE_SUFFIXES:
         return _read_table(data, suffix, rel_path, column_map)
     return _read_document(data, suffix, rel_path)
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symbolic link cannot be read: it loops back on itself, or its target is gone."""
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop as RuntimeError
+        return f"符号链接循环（{path.name} 最终又指回自己）：请删除该链接或改为指向真实文件"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"符号链接循环（{path.name} 最终又指回自己）：请删除该链接或改为指向真实文件"
+    return f"符号链接指向的文件不存在（{os.readlink(path)}）：请删除该链接或恢复目标文件"
 
 
 def _read_document(data: bytes, suffix: str, rel_path: str) -> list[RawRecord | Skipped]:
@@ -211,9 +258,12 @@ def read_corpus(
     """Read files and folders (walked recursively, sorted) into raw records, lazily.
 
     A folder is the root its files' ``source.path`` is relative to; a file's root is its
-    parent. Hidden entries, Office lock files (``~$…``) and unsupported suffixes inside a folder
-    are ignored (debug log). A :class:`ReadError` becomes a :class:`Skipped` with a warning;
-    :class:`TableError` propagates. Raises FileNotFoundError at once for a missing path.
+    parent. Hidden entries, Office lock files (``~$…``) and suffixes that are no reply format
+    inside a folder are ignored (debug log); a document format we do not read (.doc, .wps,
+    .ofd…, see :data:`CONVERT_ADVICE`) is read so that it is skipped with advice. A
+    :class:`ReadError` or :class:`TableError` (a table without a text column, a symlink that
+    loops or dangles) becomes a :class:`Skipped` with a warning, so one bad file never stops
+    the rest. Raises FileNotFoundError at once for a missing path.
     """
     if column_map is not None:
         check_column_map(column_map)
@@ -227,7 +277,7 @@ def _read_all(
     for path, root in tqdm(files, desc="reading", unit="file", disable=not progress):
         try:
             items = read_file(path, root=root, column_map=column_map)
-        except ReadError as exc:
+        except (ReadError, TableError) as exc:
             rel_path = _relative_name(path, root)
             logger.warning("skipped %s: %s", rel_path, exc)
             yield Skipped(rel_path, str(exc))
@@ -246,8 +296,9 @@ def _corpus_files(path: Path) -> list[tuple[Path, Path]]:
         dirnames[:] = [name for name in dirnames if not _ignored_name(name)]
         for name in filenames:
             file = Path(folder, name)
-            if _ignored_name(name) or file.suffix.lower() not in SUPPORTED_SUFFIXES:
-                logger.debug("ignored %s: hidden, lock file, README or unsupported type", file)
+            suffix = file.suffix.lower()
+            if _ignored_name(name) or suffix not in SUPPORTED_SUFFIXES | CONVERT_ADVICE.keys():
+                logger.debug("ignored %s: hidden, lock file, README or not a reply format", file)
             else:
                 found.append((file, path))
     return sorted(found, key=lambda pair: pair[0].relative_to(path).as_posix())

@@ -263,8 +263,15 @@ def _table_items(
         raise ReadError("the table has no rows")
     mapping, index = _map_or_raise([row for _, row in candidates], rel_path, column_map)
     later = itertools.chain(candidates[index + 1 :], rows)
+    empty = True
     for _, item in _row_items(later, mapping, candidates[index][1], rel_path):
+        empty = False
         yield item
+    if empty:
+        raise ReadError(
+            f"表格只有表头（第 {candidates[index][0]} 行），没有数据行：请填入答复后再建索引"
+            " (the table has a header but no rows)"
+        )
 
 
 def _row_items(

@@ -8,14 +8,12 @@ every file's checksum and the row counts, and returns a typed :class:`LoadedInde
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
-import shutil
-import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+import re
+import shlex
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,11 +45,24 @@ from index.layout import (
     rebuild_hint,
 )
 from index.reply import Chunk, Reply, Skipped
+from index.store_write import (
+    MANIFEST_SHA256,
+    Payload,
+    commit_generation,
+    discard_generation,
+    manifest_digest,
+    new_generation,
+    remove_stale_generations,
+    sha256_file,
+    write_jsonl,
+    write_payload,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+_GENERATION_NAME = re.compile(r"^gen-[0-9A-Za-z-]+$")
 
-__all__ = [  # the layout's names are part of this module's surface too
+__all__ = [  # the layout's and the write side's names are part of this module's surface too
     "IndexCorrupt",
     "IndexMismatch",
     "IndexNotFound",
@@ -60,20 +71,16 @@ __all__ = [  # the layout's names are part of this module's surface too
     "LoadedIndex",
     "Manifest",
     "ModelInfo",
+    "Payload",
+    "commit_generation",
+    "discard_generation",
+    "new_generation",
     "open_index",
+    "remove_stale_generations",
+    "sha256_file",
+    "write_jsonl",
+    "write_payload",
 ]
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What a build writes into a generation; row ``i`` of chunks ↔ vectors ↔ BM25."""
-
-    replies: list[Reply]
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    terms: list[str]  # corpus-harvested segmenter terms, so search rebuilds the same segmenter
-    skipped: list[Skipped]
-    duplicates: list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -134,12 +141,26 @@ def live_generation(index_dir: Path) -> IndexPaths:
     pointer = index_dir / CURRENT
     if not pointer.is_file():
         raise IndexNotFound(
-            f"No index found at {index_dir}. Build one with: "
+            f"No index found at {index_dir} (no {CURRENT} file). Build one with: "
             f"python -m index build --corpus corpus --index {index_dir}"
         )
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorrupt(
+            f"{pointer} is unreadable ({type(exc).__name__}). " + rebuild_hint(index_dir)
+        ) from exc
+    if not _GENERATION_NAME.match(name):
+        raise IndexCorrupt(
+            f"{pointer} does not name a generation ({name[:40]!r}). " + rebuild_hint(index_dir)
+        )
     paths = IndexPaths(index_dir / name)
-    if not name or not paths.is_valid():
+    if not paths.root.is_dir():
+        raise IndexCorrupt(
+            f"{pointer} names the generation {name}, which does not exist. "
+            + rebuild_hint(index_dir)
+        )
+    if not paths.is_valid():
         raise IndexCorrupt(
             f"Index at {index_dir} is incomplete (missing: {', '.join(paths.missing())}). "
             + rebuild_hint(index_dir)
@@ -153,33 +174,51 @@ def has_index(index_dir: Path) -> bool:
 
 
 def read_manifest(paths: IndexPaths) -> Manifest:
-    """Parse ``manifest.json`` and check its format version."""
+    """Parse ``manifest.json``, check its own checksum and its format version."""
+    path = paths.file(MANIFEST)
     try:
-        data = json.loads(paths.file(MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sealed = data.pop(MANIFEST_SHA256, None)  # absent in manifests of older builds
         manifest = Manifest.from_dict(data)
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError, AttributeError) as exc:
         raise IndexCorrupt(
-            f"{paths.file(MANIFEST)} is unreadable ({exc}). " + rebuild_hint(paths.root.parent)
-        ) from exc
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatch(
-            f"Index at {paths.root.parent} has format version {manifest.format_version}; "
-            f"this version of 先例 reads version {FORMAT_VERSION}. "
+            f"{path} is unreadable ({type(exc).__name__}: {exc}). "
             + rebuild_hint(paths.root.parent)
+        ) from exc
+    if manifest.format_version != FORMAT_VERSION:  # first: another version seals differently
+        raise IndexMismatch(
+            f"Index at {paths.root.parent} has format version {manifest.format_version} "
+            f"({path}); this version of 先例 reads version {FORMAT_VERSION}. "
+            + rebuild_hint(paths.root.parent)
+        )
+    if sealed is not None and sealed != manifest_digest(manifest):
+        raise IndexCorrupt(
+            f"{path} does not match its own checksum: the index is damaged or was edited by "
+            "hand. " + rebuild_hint(paths.root.parent)
         )
     return manifest
 
 
-def verify_checksums(paths: IndexPaths, manifest: Manifest) -> None:
-    """Raise :class:`IndexCorrupt` when any file differs from what the build wrote."""
+def verify_checksums(
+    paths: IndexPaths, manifest: Manifest, *, only: Sequence[str] | None = None
+) -> None:
+    """Raise :class:`IndexCorrupt` when any file (or any of ``only``) differs from the build's."""
     present = set(paths.data_files())
     unlisted = sorted(present - set(manifest.checksums))
+    if only is not None:
+        checksums = {n: h for n, h in manifest.checksums.items() if n in only}
+        _verify(paths, checksums, present)
+        return
     if unlisted:
         raise IndexCorrupt(
             f"{paths.root / unlisted[0]} was not written by the build that sealed this index. "
             + rebuild_hint(paths.root.parent)
         )
-    for name, expected in manifest.checksums.items():
+    _verify(paths, manifest.checksums, present)
+
+
+def _verify(paths: IndexPaths, checksums: dict[str, str], present: set[str]) -> None:
+    for name, expected in checksums.items():
         path = paths.file(name)
         if name not in present or sha256_file(path) != expected:
             state = "is missing" if name not in present else "does not match its checksum"
@@ -193,94 +232,18 @@ def check_model(manifest: Manifest, model: ModelInfo, index_dir: Path) -> None:
     """Refuse to query vectors made by another model."""
     built = manifest.model
     if (built.fingerprint, built.dimension) != (model.fingerprint, model.dimension):
-        spec = manifest.settings.get("model_spec") or "default"
+        spec = str(manifest.settings.get("model_spec") or "default")
+        # --model takes what load_embedder takes (the recorded spec), never the display name
         raise IndexMismatch(
             f"Index at {index_dir} was built with model '{built.name}' "
             f"(dimension {built.dimension}, fingerprint {built.fingerprint[:12]}), but the "
             f"model loaded now is '{model.name}' (dimension {model.dimension}, fingerprint "
-            f"{model.fingerprint[:12]}). Query it with --model '{spec}', or rebuild it "
-            f"for the new model: python -m index build --corpus CORPUS --index {index_dir} "
-            f"--fresh --model MODEL"
+            f"{model.fingerprint[:12]}). Query it with the model that built it: "
+            f"python -m search --index {shlex.quote(str(index_dir))} --model "
+            f"{shlex.quote(spec)} QUERY (or leave --model out: the index's own model is "
+            f"loaded), or rebuild it for the new model: python -m index build --corpus CORPUS "
+            f"--index {shlex.quote(str(index_dir))} --fresh --model MODEL"
         )
-
-
-def new_generation(index_dir: Path) -> IndexPaths:
-    """Create an empty generation folder beside the live one."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    root = index_dir / f"gen-{stamp}"
-    root.mkdir()
-    return IndexPaths(root)
-
-
-def write_payload(
-    paths: IndexPaths,
-    payload: Payload,
-    dense: DenseIndex,
-    keyword: KeywordIndex,
-    record_keyword: KeywordIndex,
-) -> None:
-    """Write every file of a generation but the manifest."""
-    write_jsonl(
-        paths.file(REPLIES),
-        ({**r.to_dict(), "content_hash": r.content_hash} for r in payload.replies),
-    )
-    write_jsonl(paths.file(PASSAGES), (asdict(c) for c in payload.chunks))
-    np.save(paths.file(VECTORS), payload.vectors.astype(np.float32), allow_pickle=False)
-    paths.file(TERMS).write_text("".join(t + "\n" for t in payload.terms), encoding="utf-8")
-    write_jsonl(paths.file(SKIPPED), (asdict(s) for s in payload.skipped))
-    duplicates = json.dumps(payload.duplicates, ensure_ascii=False)
-    paths.file(DUPLICATES).write_text(duplicates, encoding="utf-8")
-    dense.save(paths.file(DENSE))
-    keyword.save(paths.file(BM25_DIR))
-    record_keyword.save(paths.file(BM25_RECORDS_DIR))
-
-
-def commit_generation(index_dir: Path, paths: IndexPaths, manifest: Manifest) -> None:
-    """Seal a generation (checksums, manifest, fsync) and make it the live one atomically."""
-    sums = {name: sha256_file(paths.file(name)) for name in paths.data_files()}
-    sealed = Manifest.from_dict({**manifest.to_dict(), "checksums": sums})
-    paths.file(MANIFEST).write_text(
-        json.dumps(sealed.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    _fsync_tree(paths.root)
-    pointer_tmp = index_dir / f"{CURRENT}.tmp-{os.getpid()}"
-    pointer_tmp.write_text(paths.root.name + "\n", encoding="utf-8")
-    _fsync_file(pointer_tmp)
-    os.replace(pointer_tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
-    remove_stale_generations(index_dir, keep=paths.root.name)
-
-
-def remove_stale_generations(index_dir: Path, *, keep: str) -> None:
-    """Delete generations other than ``keep`` (left by older or interrupted builds)."""
-    for child in index_dir.iterdir():
-        if child.is_dir() and child.name.startswith("gen-") and child.name != keep:
-            shutil.rmtree(child, ignore_errors=True)
-            logger.debug("removed stale generation %s", child.name)
-        elif child.name.startswith(f"{CURRENT}.tmp-"):
-            child.unlink(missing_ok=True)
-
-
-def discard_generation(paths: IndexPaths) -> None:
-    """Remove a generation that failed to build, leaving the live one untouched."""
-    shutil.rmtree(paths.root, ignore_errors=True)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    """Write JSON lines, UTF-8, Chinese kept readable."""
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -290,7 +253,10 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             try:
                 yield json.loads(line)
             except json.JSONDecodeError as exc:
-                raise IndexCorrupt(f"{path} line {number} is not valid JSON ({exc}).") from exc
+                raise IndexCorrupt(
+                    f"{path} line {number} is not valid JSON ({exc}). "
+                    + rebuild_hint(path.parent.parent)
+                ) from exc
 
 
 def _read(paths: IndexPaths, name: str, reader: Callable[[Path], T]) -> T:
@@ -313,24 +279,3 @@ def _read_groups(path: Path) -> list[list[str]]:
 
 def _without_hash(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "content_hash"}
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            _fsync_file(path)
-    for path in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
-        _fsync_dir(path)

@@ -176,3 +176,77 @@ def test_a_fresh_build_counts_repeated_texts_as_repeats_not_reuse(tmp_path: Path
     assert report.reused == 0
     assert report.embedded + report.reused < report.passages
     assert "repeated: 1" in report.describe()
+
+
+class _CountingSegmenter:
+    """Wraps the real segmenter and counts the texts it was asked to cut."""
+
+    def __init__(self) -> None:
+        self.cut: list[str] = []
+
+    def __call__(self, terms: list[str]) -> object:
+        from index.segment import Segmenter
+
+        real = Segmenter(extra_terms=terms)
+        outer = self
+
+        class Counting(Segmenter):
+            def tokenize(self, text: str) -> list[str]:
+                outer.cut.append(text)
+                return real.tokenize(text)
+
+        return Counting(extra_terms=terms)
+
+
+def _sums(index_dir: Path) -> dict[str, str]:
+    return store.read_manifest(store.live_generation(index_dir)).checksums
+
+
+def test_a_small_update_reuses_parses_and_tokens_and_equals_a_fresh_build(
+    tmp_path: Path,
+) -> None:
+    corpus = _copy_corpus(tmp_path)
+    counting = _CountingSegmenter()
+    build = dict(embedder=FakeEmbedder(), segmenter_factory=counting)
+    first = build_index([corpus], tmp_path / "idx", **build)  # type: ignore[arg-type]
+    assert first.parsed == first.replies and counting.cut
+    counting.cut.clear()
+    again = build_index([corpus], tmp_path / "idx", **build)  # type: ignore[arg-type]
+    assert again.parsed == 0 and counting.cut == [] and again.embedded == 0
+    assert set(again.stages) >= {"read", "parse", "chunk", "embed", "segment", "write"}
+    assert "stages (s): read" in again.describe() and "parsed 0 of" in again.describe()
+    (corpus / "new.txt").write_text(
+        "关于加强城市夜间照明的答复\n张三委员：\n一、路灯已全部更换为节能灯具。", encoding="utf-8"
+    )
+    terms_before = store.open_index(tmp_path / "idx").terms
+    changed = build_index([corpus], tmp_path / "idx", **build)  # type: ignore[arg-type]
+    assert changed.parsed == 1 and changed.replies == first.replies + 1
+    assert store.open_index(tmp_path / "idx").terms == terms_before  # so tokens stay valid
+    new_passages = changed.passages - first.passages
+    assert 0 < len(counting.cut) <= new_passages + 1  # the new passages and the new record
+    fresh = build_index([corpus], tmp_path / "fresh", embedder=FakeEmbedder())
+    assert _sums(tmp_path / "idx") == _sums(tmp_path / "fresh")  # byte for byte
+    assert fresh.parsed == fresh.replies
+
+
+def test_changed_code_or_chunking_is_never_reused(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    options = BuildOptions(max_chars=200)
+    shorter = build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder(), options=options)
+    fresh = build_index([corpus], tmp_path / "fresh", embedder=FakeEmbedder(), options=options)
+    assert shorter.passages == fresh.passages
+    assert _sums(tmp_path / "idx") == _sums(tmp_path / "fresh")
+
+
+def test_a_renamed_duplicate_id_is_reused_under_the_right_name(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.csv").write_text("编号,答复内容\n1,已修复路灯。\n", encoding="utf-8")
+    (corpus / "b.csv").write_text("编号,答复内容\n1,已疏通排水管。\n", encoding="utf-8")
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    (corpus / "a.csv").unlink()  # b's row 1 is no longer a duplicate: it gets its own id back
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    build_index([corpus], tmp_path / "fresh", embedder=FakeEmbedder())
+    assert [r.doc_id for r in store.open_index(tmp_path / "idx").replies] == ["1"]
+    assert _sums(tmp_path / "idx") == _sums(tmp_path / "fresh")

@@ -64,3 +64,28 @@ def test_build_with_a_missing_corpus_exits_2(
     code = main(["build", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i")])
     assert code == 2
     assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["info", "DIR", "-v"],
+        ["-v", "info", "DIR"],
+        ["build", "--corpus", "c", "--index", "DIR", "-v"],
+        ["inspect", "f.txt", "--verbose"],
+        ["tune", "--corpus", "c", "--out", "m", "-v"],
+    ],
+)
+def test_verbose_flag_works_before_or_after_the_sub_command(argv: list[str]) -> None:
+    from index.__main__ import _parser
+
+    assert _parser().parse_args(argv).verbose is True
+    without = [a for a in argv if a not in ("-v", "--verbose")]
+    assert _parser().parse_args(without).verbose is False
+
+
+def test_info_verbose_after_the_sub_command(
+    fake_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["info", str(fake_index), "-v"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["replies"] >= 10

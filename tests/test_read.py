@@ -446,12 +446,14 @@ def test_read_corpus_walks_sorted_skips_bad_files_and_warns(
         ("RawRecord", "b.txt"),
         ("Skipped", "bad.txt"),
         ("Skipped", "cut.docx"),
+        ("Skipped", "notes.doc"),  # a format we do not read is named, never ignored
         ("RawRecord", "one.txt"),
     ]
     assert items[1].text == "第二份答复"
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("bad.txt" in m and "NUL" in m for m in warned)
     assert any("cut.docx" in m and "docx" in m for m in warned)
+    assert any("notes.doc" in m and "另存为 .docx" in m for m in warned)
 
 
 def test_read_corpus_missing_path_fails_at_once(tmp_path: Path) -> None:
@@ -459,13 +461,15 @@ def test_read_corpus_missing_path_fails_at_once(tmp_path: Path) -> None:
         read_corpus([tmp_path / "missing"])  # raised before any iteration
 
 
-def test_read_corpus_propagates_table_error(tmp_path: Path) -> None:
+def test_read_corpus_skips_a_table_without_text_column(tmp_path: Path) -> None:
     _write(tmp_path / "a.txt", "答复".encode())
     _xlsx(tmp_path / "b.xlsx", ["姓名"], [["张三"]])
-    items = read_corpus([tmp_path])
-    assert isinstance(next(items), RawRecord)
-    with pytest.raises(TableError):
-        next(items)
+    _write(tmp_path / "c.txt", "另一份答复".encode())
+    items = list(read_corpus([tmp_path]))
+    assert [type(i).__name__ for i in items] == ["RawRecord", "Skipped", "RawRecord"]
+    assert isinstance(items[1], Skipped) and "姓名" in items[1].reason
+    with pytest.raises(TableError):  # read on its own, the table is still an error
+        read_file(tmp_path / "b.xlsx")
 
 
 def test_read_corpus_applies_column_map(tmp_path: Path) -> None:

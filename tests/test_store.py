@@ -57,3 +57,30 @@ def test_garbage_manifest_is_corrupt(index_copy: Path) -> None:
     live.file(store.MANIFEST).write_text("{not json", encoding="utf-8")
     with pytest.raises(store.IndexCorrupt, match=r"manifest\.json"):
         Searcher.load(index_copy, embedder=FakeEmbedder())
+
+
+def test_the_model_mismatch_message_suggests_a_command_that_works(
+    index_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+    import shlex
+
+    from search import __main__ as search_cli
+    from search import searcher
+
+    with pytest.raises(store.IndexMismatch) as info:
+        Searcher.load(index_copy, embedder=FakeEmbedder(dimension=32))
+    found = re.search(r"python -m search (.+?) QUERY", str(info.value))
+    assert found, info.value
+    argv = shlex.split(found[1])
+    model = argv[argv.index("--model") + 1]
+    assert model == "default"  # what load_embedder takes, not the model's display name
+    specs: list[str | None] = []
+
+    def fake_load(spec: str | None = None, **_: object) -> FakeEmbedder:
+        specs.append(spec)
+        return FakeEmbedder() if spec == "default" else FakeEmbedder(dimension=32)
+
+    monkeypatch.setattr(searcher, "load_embedder", fake_load)
+    assert search_cli.main([*argv, "停车"]) == 0, capsys.readouterr().err
+    assert specs == ["default"] and "停车" in capsys.readouterr().out
