@@ -8,6 +8,8 @@ resident set (VmRSS) across loading the model and then the index. Prints JSON.
     python -m bench.search_speed [--index data/devset/index-default] [--n 240]
     python -m bench.search_speed --profile hybrid     # cProfile of one mode instead
     python -m bench.search_speed --settings '{"max_pieces": 1}'   # with other settings
+    python -m bench.search_speed --index data/fj4/index --store local --store milvus:/tmp/fj4.db
+                                          # engines side by side, same queries, same run
 
 Targets on 2 cores: hybrid p50 ≤ 50 ms and p95 ≤ 150 ms; keyword p50 ≤ 10 ms.
 """
@@ -30,7 +32,7 @@ from pathlib import Path
 from bench.devset import DATA_DIR, KINDS, TIPDM4, WORK_DIR, table_present
 from bench.eval_modes import load_queries
 from index.embed import load_embedder
-from index.store import open_index
+from index.store_spec import open_store, parse_store
 from search import MODES, Searcher, SearchSettings
 from search.eval import LabelledQuery
 
@@ -133,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile", choices=MODES, help="print a cProfile of this mode instead")
     parser.add_argument(
+        "--store",
+        action="append",
+        help="local (default), milvus:PATH.db or milvus://HOST:19530; repeat to time "
+        "several engines in one run (modes interleaved per engine, same queries)",
+    )
+    parser.add_argument(
         "--settings",
         type=json.loads,
         default={},
@@ -143,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     queries = mixed_queries(load_queries(DATA_DIR, TIPDM4), args.n)
     load_average = os.getloadavg()[0]  # other work on the machine skews every figure
-    manifest = open_index(args.index).manifest
+    stores = args.store or ["local"]
+    manifest = open_store(parse_store(stores[0], args.index)).manifest
     before = rss_mb()
     import sentence_transformers  # noqa: F401  (torch and transformers: counted apart from the weights)
 
@@ -151,12 +160,21 @@ def main(argv: list[str] | None = None) -> int:
     embedder = load_embedder(str(manifest.settings.get("model_spec") or "default"))
     with_model = rss_mb()
     settings = SearchSettings(**args.settings)
-    searcher = Searcher.load(args.index, embedder=embedder, settings=settings)
-    loaded = rss_mb()
-    if args.profile:
-        print(profile(searcher, queries, args.profile))
-        return 0
-    latency = {mode: time_mode(searcher, queries, mode) for mode in MODES}
+    by_store: dict[str, object] = {}
+    for store in stores:
+        start = rss_mb()
+        searcher = Searcher.load(args.index, embedder=embedder, settings=settings, store=store)
+        loaded = rss_mb()
+        if args.profile:
+            print(profile(searcher, queries, args.profile))
+            return 0
+        latency = {mode: time_mode(searcher, queries, mode) for mode in MODES}
+        by_store[store] = {
+            "dense_index": searcher.manifest.dense_index,
+            "latency_ms": latency,
+            "rss_mb_index": round(loaded - start, 1),
+            "missed_targets": misses(latency),
+        }
     result = {
         "index": str(args.index),
         "settings": asdict(settings),
@@ -164,15 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         "queries_per_mode": len(queries),
         "cpu_count": os.cpu_count(),
         "load_average_at_start": load_average,
-        "latency_ms": latency,
         "rss_mb": {
             "libraries": round(with_libraries - before, 1),
             "model": round(with_model - with_libraries, 1),
-            "index": round(loaded - with_model, 1),
-            "searcher_total": round(loaded - before, 1),
-            "process": round(loaded, 1),
+            "process": round(rss_mb(), 1),
         },
-        "missed_targets": misses(latency),
+        **(by_store[stores[0]] if len(stores) == 1 else {"by_store": by_store}),  # type: ignore[dict-item]
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0

@@ -53,6 +53,12 @@ def connect(spec: StoreSpec) -> MilvusClient:
     try:
         return MilvusClient(**connection_args(spec), timeout=10)
     except (MilvusException, OSError) as exc:
+        if spec.kind == "milvus-lite":
+            raise MilvusUnavailable(
+                f"无法打开 {spec.location}：{exc}。/ Cannot open the milvus-lite store "
+                f"{spec.location}: a milvus-lite file opens in one process at a time, so stop "
+                "the other app or build that has it open (or serve it with a Milvus server)."
+            ) from exc
         raise MilvusUnavailable(
             f"无法连接 Milvus（{spec.describe()}）：{exc}。/ Cannot reach Milvus at "
             f"{spec.describe()}: check that the server runs and that XIANLI_MILVUS_USER, "

@@ -51,7 +51,7 @@ def test_server_secrets_come_from_the_environment() -> None:
 @pytest.mark.parametrize(
     "tokens", [["停车", "泊位"], ["《条例》", "粤府〔2020〕1号", "a_b", "x-y"]]
 )
-def test_tokens_survive_the_analyzer_whole(tokens: list[str]) -> None:
+def test_tokens_encode_to_word_characters_and_back(tokens: list[str]) -> None:
     encoded = encode_tokens(tokens)
     assert all(c.isalnum() or c in " _" for c in encoded)
     assert decode_tokens(encoded) == tokens
