@@ -28,8 +28,8 @@ FLOAT_BYTES_BUDGET = 1 << 30  # 1 GiB of float32 vectors: ~700k passages at dime
 IVF_LISTS_PER_SQRT = 2  # nlist ≈ 2·√n: k-means cost grows as nlist², so fewer lists build faster
 IVF_MIN_TRAIN_PER_LIST = 39  # FAISS's k-means warns below 39 training points per centroid
 IVF_TRAIN_PER_LIST = 64  # training sample: 64 points per list is plenty for k-means
-IVF_PROBE_SHARE = 32  # search nlist / 32 lists (64 of 2048): recall@10 ≥ 0.95, see bench.scale
-IVF_MIN_PROBE = 16
+IVF_PROBE_SHARE = 16  # search nlist / 16 lists (128 of 2048): recall@10 ≥ 0.95, see bench.scale
+IVF_MIN_PROBE = 32
 HNSW_EF_SEARCH = 128  # for HNSW indexes built by earlier versions
 KINDS = ("flat_ip", "ivf_flat", "ivf_sq8", "hnsw")
 
@@ -132,7 +132,7 @@ def choose_kind(
 
 
 def ivf_lists(count: int) -> int:
-    """Number of IVF lists: a power of two near 4·√count, with enough points to train each."""
+    """Number of IVF lists: a power of two near 2·√count, with enough points to train each."""
     target = IVF_LISTS_PER_SQRT * math.sqrt(max(count, 1))
     lists = 2 ** round(math.log2(max(target, 1)))
     trainable = max(count // IVF_MIN_TRAIN_PER_LIST, 1)

@@ -40,7 +40,7 @@ def test_list_count_grows_with_the_root_and_never_starves_training() -> None:
     assert ivf_lists(100_000) == 512
     assert ivf_lists(1_000) * 39 <= 1_000, "k-means needs 39 points per list"
     assert ivf_lists(10) == 1
-    assert default_nprobe(2048) == 64 and default_nprobe(512) == 16 and default_nprobe(4) == 4
+    assert default_nprobe(2048) == 128 and default_nprobe(512) == 32 and default_nprobe(4) == 4
 
 
 def test_small_index_is_exact() -> None:
