@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -128,3 +129,28 @@ def test_another_model_or_no_index_is_a_clear_error(tmp_path: Path, lite: str) -
 def test_a_server_that_is_down_names_the_fix() -> None:
     with pytest.raises(milvus_store.MilvusUnavailable, match=r"XIANLI_MILVUS_USER.*--store local"):
         milvus_store.connect(parse_store("milvus://127.0.0.1:9", ""))
+
+
+def test_build_and_search_from_the_command_line(
+    tmp_path: Path, lite: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import __main__ as index_cli
+    from index import milvus_cli
+    from search import __main__ as search_cli
+
+    monkeypatch.setattr(index_cli, "_yield_to_searches", lambda: None)  # no nice 10 for pytest
+    monkeypatch.setattr(milvus_cli, "load_embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(search_cli.Searcher, "load", _with_fake_embedder(search_cli.Searcher.load))
+    assert index_cli.main(["build", "--corpus", str(_corpus(tmp_path)), "--store", lite]) == 0
+    assert "milvus_flat" in capsys.readouterr().out
+    assert search_cli.main(["--store", lite, "--json", "停车 泊位"]) == 0
+    assert "s05_proposal_reply_parking.txt" in capsys.readouterr().out.splitlines()[0]
+    assert index_cli.main(["build", "--corpus", "c", "--store", "milvus:x"]) == 2
+    assert "无法识别" in capsys.readouterr().err
+
+
+def _with_fake_embedder(load: Callable[..., Searcher]) -> Callable[..., Searcher]:
+    def loaded(*args: object, **kwargs: object) -> Searcher:
+        return load(*args, **{**kwargs, "embedder": FakeEmbedder()})
+
+    return loaded
