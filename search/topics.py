@@ -170,8 +170,8 @@ class TopicModel:
         weights = tf / np.maximum(tf.sum(axis=1, keepdims=True), 1) * idf
         names = []
         for row in weights:
-            order = [int(i) for i in np.argsort(-row, kind="stable") if row[i] > 0]
-            names.append(tuple([self.vocab[i] for i in order][:TERMS_PER_TOPIC]))
+            top = np.argsort(-row, kind="stable")[:TERMS_PER_TOPIC]
+            names.append(tuple(self.vocab[int(i)] for i in top if row[i] > 0))
         return names
 
     def _topic(

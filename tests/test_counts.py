@@ -103,3 +103,25 @@ def test_cli_prints_the_overview_last(
     assert all("doc_id" in json.loads(line) for line in lines[:-1])
     assert cli.main([*base, "--overview"]) == 0
     assert "概览：相关" in capsys.readouterr().out
+
+
+FJ4_INDEX = Path(__file__).resolve().parent.parent / "data" / "fj4" / "index"
+
+
+@pytest.mark.slow
+def test_counts_agree_on_the_fj4_index() -> None:
+    """On the real model and the 附件4 index at data/fj4/index (skipped when absent)."""
+    if not (FJ4_INDEX / "CURRENT").is_file():
+        pytest.skip(f"no 附件4 index at {FJ4_INDEX}")
+    searcher = Searcher.load(FJ4_INDEX)
+    for query in ("小区噪音扰民", "公交线路调整", "学校学位不足入学难"):
+        request = SearchRequest(query, filters=Filters.parse(date_from="2016"))
+        counts = searcher.search_with_overview(request).counts
+        expected = _direct(searcher, request)
+        assert list(counts.doc_ids) == expected and counts.total >= 10
+        replies = [searcher.reply(d) for d in expected]
+        years = Counter(r.date[:4] for r in replies if r.date)
+        assert {c.value: c.count for c in counts.by_period} == years
+        assert min(years) >= "2016"
+        none = sum(not r.measures for r in replies)
+        assert counts.count_of("measures", "none") == none
