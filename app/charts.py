@@ -122,6 +122,12 @@ def labelled_choices(
     ]
 
 
+def issuer_choices(issuers: Sequence[str], counts: OverviewCounts | None) -> list[tuple[str, str]]:
+    """The issuer dropdown: 「（不限）」 then every issuer, with its count once a search ran."""
+    facet = counts.by_issuer if counts else None
+    return [("（不限）", ""), *labelled_choices({i: i for i in issuers}, facet)]
+
+
 def kind_choices(counts: OverviewCounts | None) -> list[tuple[str, str]]:
     """The kind checkboxes, with counts once a search ran."""
     return labelled_choices(KIND_LABELS, counts.by_kind if counts else None)

@@ -19,6 +19,7 @@ from app.charts import (
     COUNT,
     chart_frame,
     grade_choices,
+    issuer_choices,
     kind_choices,
     narrowing,
     render_topics,
@@ -42,6 +43,7 @@ class Overview:
     plots: dict[str, gr.BarPlot]
     counts: gr.State  # the OverviewCounts of the last search, for the export
     report: gr.State  # the TopicReport shown on the topics tab, for the export
+    issuers: tuple[str, ...]  # every issuer of the index, for the dropdown with counts
     window: dict[str, gr.Textbox]
     topics_btn: gr.Button
     topics: gr.HTML
@@ -84,18 +86,21 @@ def topics_tab(searcher: SearcherLike) -> dict[str, Any]:
     return parts
 
 
-def make(search_parts: dict[str, Any], tab_parts: dict[str, Any]) -> Overview:
+def make(
+    search_parts: dict[str, Any], tab_parts: dict[str, Any], issuers: tuple[str, ...]
+) -> Overview:
     """The :class:`Overview` from the parts built in the two tabs."""
-    return Overview(counts=gr.State(None), report=gr.State(None), **search_parts, **tab_parts)
+    parts = {**search_parts, **tab_parts}
+    return Overview(counts=gr.State(None), report=gr.State(None), issuers=issuers, **parts)
 
 
 def search_outputs(view: Overview, form: dict[str, Any]) -> list[Any]:
     """Components a search updates besides the cards (in :func:`search_updates` order)."""
     return [view.recurrence, view.note, *view.plots.values(), view.counts,
-            form["kinds"], form["grades"]]  # fmt: skip
+            form["issuer"], form["kinds"], form["grades"]]  # fmt: skip
 
 
-def search_updates(outcome: SearchOutcome) -> list[Any]:
+def search_updates(outcome: SearchOutcome, view: Overview) -> list[Any]:
     """The recurrence line, the note or the charts, and filter choices with counts."""
     counts = outcome.counts
     sentence = too_few_sentence(counts) if outcome.error is None else None
@@ -108,6 +113,7 @@ def search_updates(outcome: SearchOutcome) -> list[Any]:
     if show and counts is not None:
         note = notice(f"下列统计覆盖相关度不低于首条一半的 {counts.total} 件答复。", tone="empty")
     return [outcome.recurrence, note, *plots, counts,
+            gr.Dropdown(choices=issuer_choices(view.issuers, counts)),
             gr.CheckboxGroup(choices=kind_choices(counts)),
             gr.CheckboxGroup(choices=grade_choices(counts))]  # fmt: skip
 

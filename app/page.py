@@ -79,7 +79,7 @@ def _layout(handlers: Handlers, searcher: SearcherLike) -> Page:
             reply = gr.HTML(handlers.reply(None), js_on_load=None, elem_id="xl-reply")
             similar = gr.HTML(js_on_load=OPEN_REPLY_JS, elem_id="xl-similar")
         with gr.Tab("概览", id="overview"):
-            view = overview.make(charts, overview.topics_tab(searcher))
+            view = overview.make(charts, overview.topics_tab(searcher), searcher.facets().issuers)
     return Page(
         form, export, tabs, hits, asked, status, cards, picker, similar_btn, reply, similar, view
     )
@@ -96,7 +96,7 @@ def _wire_search(page: Page, handlers: Handlers) -> None:
         picker = gr.Dropdown(choices=listed, value=None)
         selected = gr.CheckboxGroup(choices=listed, value=default)
         shown = (outcome.status, outcome.cards, outcome.hits, form["query"], picker, selected)
-        return *shown, None, *overview.search_updates(outcome)
+        return *shown, None, *overview.search_updates(outcome, page.view)
 
     inputs = set(by_component)  # a set: gradio passes one dict keyed by component
     outputs = [page.status, page.cards, page.hits, page.asked, page.picker,

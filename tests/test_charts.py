@@ -4,6 +4,7 @@ narrowing a chart selection makes, the topics tab's handler and the export's 概
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -23,8 +24,10 @@ from app.overview import search_updates
 from index.reply import GRADE_LABELS
 from search import QueryError
 from search.counts import UNSTATED, OverviewCounts, count_records
-from tests.ui_fakes import SCRIPT, FakeSearcher, make_reply
+from tests.ui_fakes import FAKE_FACETS, SCRIPT, FakeSearcher, make_reply
 
+# search_updates reads only the issuer list of the page's overview
+VIEW = SimpleNamespace(issuers=FAKE_FACETS.issuers)
 PASTED = "我们小区楼下的商铺每天夜里营业到凌晨两三点，噪音和油烟严重影响居民休息，" * 2
 
 
@@ -49,11 +52,14 @@ def test_no_match_and_one_match_give_a_sentence_not_a_chart() -> None:
 def test_search_updates_hide_the_charts_for_one_match() -> None:
     handlers = Handlers(FakeSearcher())
     outcome = handlers.search(query="园区", k=1)
-    _, note, *plots, _, _, _ = search_updates(outcome)
+    _, note, *plots, _, _, _, _ = search_updates(outcome, VIEW)
     assert "只有 1 件相符的答复" in note
     assert all(p.visible is False for p in plots)
     outcome = handlers.search(query="园区", k=3)
-    _, note, *plots, _, _, grades = search_updates(outcome)
+    _, note, *plots, _, issuers, _, grades = search_updates(outcome, VIEW)
+    assert issuers.choices[0] == ("（不限）", "")
+    assert ("青岚市工业和信息化局（3）", "青岚市工业和信息化局") in issuers.choices
+    assert ("青岚市住房和城乡建设局（0）", "青岚市住房和城乡建设局") in issuers.choices
     assert "相关度不低于首条一半的 3 件答复" in note and all(p.visible for p in plots)
     assert next(label for label, _ in grades.choices) == f"{GRADE_LABELS['A']}（3）"
 
