@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +18,7 @@ from fastapi.testclient import TestClient
 from app.api import ApiAuth, build_api
 from index.layout import IndexStoreError
 from search import QueryError, SearchRequest
+from tests.conftest import REPO
 from tests.ui_fakes import FakeSearcher
 
 
@@ -239,3 +246,65 @@ def test_an_unexpected_failure_is_json_without_a_traceback(
     assert error["code"] == "internal_error" and "b-1" in error["message"]
     assert "boom" not in response.text and "Traceback" not in response.text
     assert any(r.exc_info for r in caplog.records)  # the traceback goes to the log
+
+
+@pytest.mark.slow
+def test_through_the_running_server(tmp_path: Path) -> None:
+    """``python ui.py`` on a free port over corpus/ (real model): page and API, one login."""
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "XIANLI_AUTH": "staff:s3cret", "XIANLI_API_TOKEN": "t0ken"}
+    argv = [sys.executable, "ui.py", "--index", str(tmp_path / "idx"), "--port", str(port)]
+    log = (tmp_path / "ui.log").open("w")
+    server = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/api/v1/info", server)
+        with httpx.Client(base_url=base, timeout=60) as http:
+            assert http.get("/api/v1/info").status_code == 401
+            token = {"Authorization": "Bearer t0ken"}
+            info = http.get("/api/v1/info", headers=token).json()
+            assert info["index"]["replies"] >= 10
+            body, rid = {"query": "加装电梯 补贴", "k": 3}, {"X-Request-ID": "slow-1"}
+            found = http.post("/api/v1/search", json=body, auth=("staff", "s3cret"), headers=rid)
+            assert found.status_code == 200 and found.headers["X-Request-ID"] == "slow-1"
+            first = found.json()["hits"][0]
+            assert "电梯" in first["title"] + "".join(p["text"] for p in first["passages"])
+            reply = http.get(f"/api/v1/replies/{first['doc_id']}", headers=token).json()
+            assert reply["doc_id"] == first["doc_id"]
+            similar = http.get(f"/api/v1/replies/{first['doc_id']}/similar", headers=token)
+            assert first["doc_id"] not in [h["doc_id"] for h in similar.json()["hits"]]
+            bad = http.get("/api/v1/search", params={"query": "x", "date_from": "someday"},
+                           headers=token)  # fmt: skip
+            assert bad.status_code == 400 and "无法识别" in bad.json()["error"]["message"]
+            assert http.get("/api/v1/docs").status_code == 200
+            page = http.post("/gradio_api/call/search", json={"data": ["园区"]})
+            assert page.status_code in (401, 403)  # the page keeps its own login
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    logged = (tmp_path / "ui.log").read_text(encoding="utf-8")
+    assert "slow-1 who=staff POST /api/v1/search → 200" in logged and "加装电梯" not in logged
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout_s: float = 600) -> None:
+    """Wait for the first start (index build over corpus/, model load) to answer ``url``."""
+    import httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "python ui.py exited; see its log"
+        try:
+            httpx.get(url, timeout=5)
+            return
+        except httpx.HTTPError:
+            time.sleep(1)
+    raise AssertionError(f"python ui.py did not answer {url} within {timeout_s} s")
