@@ -80,7 +80,8 @@ class ApiAuth:
             return "anonymous"
         scheme, _, value = (header or "").partition(" ")
         if scheme.lower() == "bearer" and self.token:
-            return "token" if secrets.compare_digest(value.strip(), self.token) else None
+            same = secrets.compare_digest(value.strip().encode(), self.token.encode())
+            return "token" if same else None
         if scheme.lower() == "basic" and self.user:
             try:
                 user, _, password = base64.b64decode(value.strip()).decode().partition(":")

@@ -1,10 +1,16 @@
 """Searches from many users at once: a small pool of query workers over one shared searcher.
 
-The searcher's index is read-only once loaded (FAISS and bm25s searches, jieba after its
-first cut, the model's forward pass), so worker threads share it. The pool bounds how many
-searches run at once, and each worker gives the model a fixed number of torch threads, so
-parallel queries do not oversubscribe the cores (two queries × two torch threads on two
-cores ran slower than one at a time) nor starve a build running beside them.
+The searcher is read-only once loaded, so worker threads share it: FAISS searches are
+thread-safe on CPU indexes; bm25s scores into fresh arrays; the segmenter builds its jieba
+tokenizer once under a lock and only reads it after; the model's forward pass keeps no state;
+the fast tokenizer is reconfigured only when truncation or padding change, which queries never
+do (transformers' ``set_truncation_and_padding``; the "Already borrowed" error of
+huggingface/transformers#47085 needs mixed settings). The searcher keeps no caches.
+``tests/test_workers.py`` checks six workers on the real model against the serial answers.
+
+The pool bounds how many searches run at once, and each worker gives the model a fixed
+number of torch threads, so parallel queries do not oversubscribe the cores nor starve a
+build beside them: one thread per query cost the least CPU per search (bench/README).
 Every door of the app (page, Gradio API, REST API) searches through the same pool.
 """
 

@@ -162,9 +162,11 @@ def test_auth_basic_and_bearer() -> None:
     refused = client.get("/info")
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
     assert refused.headers["WWW-Authenticate"].startswith("Basic")
-    for headers in (_basic("staff", "wrong"), _basic("other", "pa:ss"),
-                    {"Authorization": "Bearer nope"}, {"Authorization": "Basic %%%"},
-                    {"Authorization": "t0ken"}):  # fmt: skip
+    not_utf8 = "Basic " + base64.b64encode(b"\xff:x").decode()
+    for value in ("Bearer nope", "Basic %%%", "t0ken", "Bearer tök", not_utf8):
+        sent = {"Authorization": value.encode("latin-1")}  # a header may carry any byte
+        assert client.get("/info", headers=sent).status_code == 401
+    for headers in (_basic("staff", "wrong"), _basic("other", "pa:ss")):
         assert client.get("/info", headers=headers).status_code == 401
     assert client.get("/info", headers=_basic("staff", "pa:ss")).status_code == 200
     assert client.get("/info", headers={"Authorization": "Bearer t0ken"}).status_code == 200
