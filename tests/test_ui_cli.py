@@ -89,3 +89,25 @@ def test_build_if_missing_builds_once(
     calls = len(fake.calls)
     build_if_missing(target, [BUNDLED_CORPUS], None)  # present now: nothing is rebuilt
     assert len(fake.calls) == calls and capsys.readouterr().out == ""
+
+
+def test_build_if_missing_runs_at_lower_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's own build yields the cores (nice + fewer threads); the app itself does not."""
+    import os
+
+    import app.cli
+
+    seen: dict[str, object] = {}
+
+    def fake_ensure(*args: object, **kwargs: object) -> None:
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, 0)  # Linux: this thread's nice value
+        raise FileNotFoundError("no corpus here")
+
+    monkeypatch.setattr(app.cli, "ensure_index", fake_ensure)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    with pytest.raises(StartupError, match="no corpus here"):
+        build_if_missing(tmp_path / "idx", [tmp_path], None)
+    assert seen["nice"] == min(19, before + app.cli.BUILD_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before  # the serving thread keeps its priority
