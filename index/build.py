@@ -19,9 +19,16 @@ from typing import Any
 import numpy as np
 
 from index import store
-from index.build_input import Parsed, load_replies, parse_records, read_records
-from index.build_report import BuildReport, Stopwatch, describe_skips
-from index.chunk import chunk_reply
+from index.build_input import (
+    Parsed,
+    SkippedInput,
+    check_skips,
+    load_replies,
+    parse_records,
+    read_records,
+)
+from index.build_report import BuildReport, Stopwatch
+from index.build_steps import Tokens, chunk_all, chunking
 from index.dedup import near_duplicate_groups
 from index.dense import FLAT_BELOW, FaissDense
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
@@ -91,14 +98,19 @@ def build_index(
     skipped += parsed.skipped
     check_skips(corpus, parsed.replies, skipped, strict=opts.strict)
     with clock("chunk"):
-        chunks, reply_lines, chunk_lines = _chunk_all(parsed, previous, opts)
+        chunks, reply_lines, chunk_lines = chunk_all(
+            parsed, previous, max_chars=opts.max_chars, overlap=opts.overlap
+        )
+    factory = segmenter_factory or _default_segmenter
+    if not opts.fresh and _unchanged(parsed, previous, chunks, skipped, model, opts, factory):
+        return _kept(index_dir, parsed, chunks, skipped, previous, clock, started)
     with clock("embed"):
         vectors, embedded = embed_passages(
             chunks, index_dir, embedder, model, opts, progress, known=previous.vectors
         )
     with clock("segment"):
-        segmenter = (segmenter_factory or _default_segmenter)(harvest_terms(parsed.replies))
-        cut = _Tokens(segmenter, previous.tokens_for(segmenter.dictionary_hash))
+        segmenter = factory(harvest_terms(parsed.replies))
+        cut = Tokens(segmenter, previous.tokens_for(segmenter.dictionary_hash))
         tokens = ([cut(c.text) for c in chunks], [cut(record_text(r)) for r in parsed.replies])
     with clock("keyword"):
         keyword = (Bm25Keyword.build(tokens[0]), Bm25Keyword.build(tokens[1]))
@@ -125,29 +137,6 @@ def build_index(
         embed_seconds=clock.seconds["embed"], dense_index=kind, model=embedder.name,
         precision=embedder.precision, stages=dict(clock.seconds), parsed=parsed.fresh,
     )  # fmt: skip
-
-
-class SkippedInput(ValueError):
-    """A build refused because input was skipped (``--strict``) or nothing could be read."""
-
-
-def check_skips(
-    corpus: Sequence[Path], replies: list[Reply], skipped: list[Skipped], *, strict: bool
-) -> None:
-    """Refuse the build when nothing was readable, or when anything was skipped under strict."""
-    where = ", ".join(map(str, corpus))
-    if not replies:
-        raise SkippedInput(
-            f"No readable replies under {where} ({len(skipped)} skipped). See corpus/README.md "
-            "for the accepted formats. The previous index (if any) is unchanged.\n"
-            + describe_skips(skipped)
-        )
-    if strict and skipped:
-        raise SkippedInput(
-            f"--strict: {len(skipped)} file(s) or row(s) under {where} could not be read, so "
-            "nothing was built and the previous index (if any) is unchanged. Fix or remove "
-            "them, or build without --strict to index the rest.\n" + describe_skips(skipped)
-        )
 
 
 def ensure_index(
@@ -199,46 +188,57 @@ def _commit(
     return dense.kind
 
 
-def _chunk_all(
-    parsed: Parsed, previous: Previous, opts: BuildOptions
-) -> tuple[list[Chunk], list[str | None], list[str | None]]:
-    """Passages of every reply, and the stored JSON lines taken over with unchanged replies."""
-    chunks: list[Chunk] = []
-    reply_lines: list[str | None] = []
-    chunk_lines: list[str | None] = []
-    same_chunking = previous.chunking == _chunking(opts)
-    for reply, hit in zip(parsed.replies, parsed.cached, strict=True):
-        if hit is not None and same_chunking and hit.stored_id == reply.doc_id:
-            chunks += hit.chunks
-            chunk_lines += hit.chunk_lines
-            reply_lines.append(hit.line)
-            continue
-        mine = chunk_reply(reply, max_chars=opts.max_chars, overlap=opts.overlap)
-        chunks += mine
-        chunk_lines += [None] * len(mine)
-        reply_lines.append(None)
-    return chunks, reply_lines, chunk_lines
+def _unchanged(
+    parsed: Parsed,
+    previous: Previous,
+    chunks: list[Chunk],
+    skipped: list[Skipped],
+    model: store.ModelInfo,
+    opts: BuildOptions,
+    factory: Callable[[list[str]], Segmenter],
+) -> bool:
+    """True when the live generation already is what this build would write.
+
+    Every reply must be taken over whole (its stored line under the same doc id), which the
+    chunk step decides; only then is the manifest this build would write compared.
+    """
+    if previous.manifest is None or previous.chunking != _chunking(opts):
+        return False
+    if any(
+        hit is None or hit.stored_id != r.doc_id
+        for r, hit in zip(parsed.replies, parsed.cached, strict=True)
+    ):
+        return False
+    segmenter = factory(harvest_terms(parsed.replies))
+    payload = store.Payload(parsed.replies, chunks, np.zeros((0, 0)), [], skipped, [])
+    now = _manifest(model, segmenter, previous.manifest.dense_index, payload, opts, 0.0)
+    return previous.unchanged(now, parsed.raw_keys)
 
 
-class _Tokens:
-    """The segmenter's tokens of a text, from the live index's cut where it is still valid."""
-
-    def __init__(self, segmenter: Segmenter, cached: dict[str, list[str]]) -> None:
-        self.segmenter = segmenter
-        self.cached = cached
-        self.used: dict[str, list[str]] = {}  # what this build used: the next build's cache
-
-    def __call__(self, text: str) -> list[str]:
-        key = text_key(text)
-        tokens = self.used.get(key) or self.cached.get(key)
-        if tokens is None:
-            tokens = self.segmenter.tokenize(text)
-        self.used[key] = tokens
-        return tokens
+def _kept(
+    index_dir: Path,
+    parsed: Parsed,
+    chunks: list[Chunk],
+    skipped: list[Skipped],
+    previous: Previous,
+    clock: Stopwatch,
+    started: float,
+) -> BuildReport:
+    """The report of a build that found the live index up to date and wrote nothing."""
+    assert previous.manifest is not None  # checked by _unchanged
+    logger.info("%s is up to date: nothing written", index_dir)
+    return BuildReport(
+        index_dir=str(index_dir), replies=len(parsed.replies), passages=len(chunks),
+        embedded=0, reused=len({c.text for c in chunks}), skipped=tuple(skipped),
+        seconds=time.perf_counter() - started, embed_seconds=0.0,
+        dense_index=previous.manifest.dense_index, model=previous.manifest.model.name,
+        precision=previous.manifest.model.precision, stages=dict(clock.seconds), parsed=0,
+        up_to_date=True,
+    )  # fmt: skip
 
 
 def _chunking(opts: BuildOptions) -> dict[str, Any]:
-    return {"max_chars": opts.max_chars, "overlap": opts.overlap}
+    return chunking(opts.max_chars, opts.overlap)
 
 
 def embed_passages(

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.build_report import describe_skips
 from index.parse import parse_record
 from index.read import read_corpus
 from index.reply import RawRecord, Reply, Skipped
@@ -95,6 +96,29 @@ def unique_ids(replies: list[Reply]) -> tuple[list[Reply], list[str | None]]:
         unique.append(reply)
         renamed.append(original)
     return unique, renamed
+
+
+class SkippedInput(ValueError):
+    """A build refused because input was skipped (``--strict``) or nothing could be read."""
+
+
+def check_skips(
+    corpus: Sequence[Path], replies: list[Reply], skipped: list[Skipped], *, strict: bool
+) -> None:
+    """Refuse the build when nothing was readable, or when anything was skipped under strict."""
+    where = ", ".join(map(str, corpus))
+    if not replies:
+        raise SkippedInput(
+            f"No readable replies under {where} ({len(skipped)} skipped). See corpus/README.md "
+            "for the accepted formats. The previous index (if any) is unchanged.\n"
+            + describe_skips(skipped)
+        )
+    if strict and skipped:
+        raise SkippedInput(
+            f"--strict: {len(skipped)} file(s) or row(s) under {where} could not be read, so "
+            "nothing was built and the previous index (if any) is unchanged. Fix or remove "
+            "them, or build without --strict to index the rest.\n" + describe_skips(skipped)
+        )
 
 
 def _where(item: RawRecord) -> str:

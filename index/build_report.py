@@ -64,6 +64,7 @@ class BuildReport:
     precision: str = ""
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage (STAGES)
     parsed: int = -1  # records parsed anew (the rest taken over from the live index); -1: all
+    up_to_date: bool = False  # nothing changed: the live generation was kept, nothing written
 
     @property
     def passages_per_s(self) -> float:
@@ -86,6 +87,8 @@ class BuildReport:
             )
             parsed = f"; parsed {self.parsed} of {self.replies} records" if self.parsed >= 0 else ""
             lines.append(f"stages (s): {spent}{parsed}")
+        if self.up_to_date:
+            lines.append("up to date: nothing changed since the live index was built; kept it")
         if self.skipped:
             lines.append(describe_skips(self.skipped))
         return "\n".join(lines)

@@ -75,6 +75,30 @@ class Previous:
     tokens: dict[str, list[str]] = field(default_factory=dict)  # by text key
     segmenter: str = ""  # dictionary hash of the segmenter that made ``tokens``
     chunking: dict[str, Any] = field(default_factory=dict)
+    raw_keys: list[str] = field(default_factory=list)  # in the live generation's order
+    manifest: store.Manifest | None = None
+    paths: store.IndexPaths | None = None
+
+    def unchanged(self, now: store.Manifest, raw_keys: list[str]) -> bool:
+        """True when a build would write what the live generation holds already.
+
+        ``now`` is the manifest this build would write (its time fields aside): same model,
+        settings, segmenter, package versions and skips; the same raw records in the same
+        order (each taken over whole, which the caller checks). Every file is then checked, so an
+        index damaged since is rebuilt rather than kept.
+        """
+        live = self.manifest
+        if live is None or self.paths is None or raw_keys != self.raw_keys:
+            return False
+        same = ("model", "dictionary_hash", "counts", "versions", "settings", "skipped")
+        if any(getattr(live, name) != getattr(now, name) for name in same):
+            return False
+        try:
+            store.verify_checksums(self.paths, live)
+        except IndexStoreError as exc:
+            logger.info("the live index must be rebuilt: %s", exc)
+            return False
+        return True
 
     def tokens_for(self, dictionary_hash: str) -> dict[str, list[str]]:
         """Cached tokens by text key, when they were cut by the same segmenter."""
@@ -108,7 +132,7 @@ def _read(
 ) -> Previous:
     chunk_lines = paths.file(PASSAGES).read_text(encoding="utf-8").splitlines()
     chunks = [Chunk.from_dict(json.loads(line)) for line in chunk_lines]
-    previous = Previous()
+    previous = Previous(manifest=manifest, paths=paths)
     if with_vectors and manifest.model == model:
         vectors = np.load(paths.file(VECTORS), allow_pickle=False)
         previous.vectors = {text_key(c.text): v for c, v in zip(chunks, vectors, strict=True)}
@@ -121,6 +145,7 @@ def _read(
     previous.tokens = saved["tokens"]
     previous.segmenter = saved["segmenter"]
     previous.chunking = saved["chunking"]
+    previous.raw_keys = saved["raw_keys"]
     previous.replies = _replies(paths, saved, chunks, chunk_lines)
     return previous
 

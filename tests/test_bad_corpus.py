@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -68,6 +69,8 @@ def quiet_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "load_embedder", lambda *a, **k: FakeEmbedder())
     # the CLI lowers its own priority for a build; not the test process's
     monkeypatch.setattr(cli, "_yield_to_searches", lambda: None, raising=False)
+    # an earlier test's CLI call left a handler on a closed capture stream: start afresh
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
 
 
 def test_each_bad_file_is_skipped_with_its_reason_and_the_rest_indexed(tmp_path: Path) -> None:

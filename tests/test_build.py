@@ -213,14 +213,16 @@ def test_a_small_update_reuses_parses_and_tokens_and_equals_a_fresh_build(
     counting.cut.clear()
     again = build_index([corpus], tmp_path / "idx", **build)  # type: ignore[arg-type]
     assert again.parsed == 0 and counting.cut == [] and again.embedded == 0
-    assert set(again.stages) >= {"read", "parse", "chunk", "embed", "segment", "write"}
-    assert "stages (s): read" in again.describe() and "parsed 0 of" in again.describe()
+    assert again.up_to_date and "up to date" in again.describe()
     (corpus / "new.txt").write_text(
         "关于加强城市夜间照明的答复\n张三委员：\n一、路灯已全部更换为节能灯具。", encoding="utf-8"
     )
     terms_before = store.open_index(tmp_path / "idx").terms
     changed = build_index([corpus], tmp_path / "idx", **build)  # type: ignore[arg-type]
     assert changed.parsed == 1 and changed.replies == first.replies + 1
+    assert not changed.up_to_date
+    assert set(changed.stages) >= {"read", "parse", "chunk", "embed", "segment", "write"}
+    assert "stages (s): read" in changed.describe() and "parsed 1 of" in changed.describe()
     assert store.open_index(tmp_path / "idx").terms == terms_before  # so tokens stay valid
     new_passages = changed.passages - first.passages
     assert 0 < len(counting.cut) <= new_passages + 1  # the new passages and the new record
@@ -250,3 +252,27 @@ def test_a_renamed_duplicate_id_is_reused_under_the_right_name(tmp_path: Path) -
     build_index([corpus], tmp_path / "fresh", embedder=FakeEmbedder())
     assert [r.doc_id for r in store.open_index(tmp_path / "idx").replies] == ["1"]
     assert _sums(tmp_path / "idx") == _sums(tmp_path / "fresh")
+
+
+def test_an_up_to_date_index_is_kept_untouched_unless_damaged(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    index_dir = tmp_path / "idx"
+    build_index([corpus], index_dir, embedder=FakeEmbedder())
+    files = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in index_dir.rglob("*") if p.is_file()}
+    kept = build_index([corpus], index_dir, embedder=FakeEmbedder())
+    assert kept.up_to_date
+    assert files == {
+        p: (p.stat().st_mtime_ns, p.read_bytes()) for p in index_dir.rglob("*") if p.is_file()
+    }
+    other = build_index(
+        [corpus], index_dir, embedder=FakeEmbedder(), options=BuildOptions(batch_size=8)
+    )
+    assert not other.up_to_date  # another setting is another index
+    live = store.live_generation(index_dir)
+    target = next(f for f in live.data_files() if f.startswith("bm25/"))
+    (live.root / target).write_bytes(b"damaged")
+    repaired = build_index(
+        [corpus], index_dir, embedder=FakeEmbedder(), options=BuildOptions(batch_size=8)
+    )
+    assert not repaired.up_to_date
+    store.open_index(index_dir)  # loads again
