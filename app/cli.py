@@ -53,7 +53,12 @@ class StartupError(Exception):
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options; XIANLI_INDEX and XIANLI_AUTH fill in when not given."""
-    parser = argparse.ArgumentParser(prog="python ui.py", description="先例 · 答复先例检索")
+    parser = argparse.ArgumentParser(
+        prog="python ui.py",
+        description="先例 · 答复先例检索",
+        epilog="The REST API is served at /api/v1 (docs: /api/v1/docs) with the same login, "
+        "or a bearer token from env XIANLI_API_TOKEN.",
+    )
     parser.add_argument(
         "--index",
         type=Path,
@@ -101,8 +106,7 @@ def _serving_options(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=None,
-        help="searches run at once (default: one per core); the REST API at /api/v1 "
-        "takes the same login, or a bearer token from env XIANLI_API_TOKEN",
+        help="searches run at once (default: one per core)",
     )
     parser.add_argument(
         "--torch-threads", type=int, default=1, help="model threads per search (default 1)"
