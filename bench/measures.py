@@ -1,13 +1,15 @@
 """Score the measure extractor against the labelled sample, formal and message replies apart.
 
-    python -m bench.measures [--split test|dev|all] [--min-share 0.5] [--json]
+    python -m bench.measures [--split test|dev|all] [--min-share 0.5] [--share-of longer]
+                             [--json]
     python -m bench.measures --check      # validate every label line against its text
 
 Each labelled item of the split is read again with the project's readers and parsed with
 ``index.parse.parse_record``; every ``Measure.text`` is located in the labelling text
 (``bench.measures_score.find_span``) and compared with the gold spans (the overlap rule in
-``bench.measures_score``). Printed per group (formal / message): items, gold and predicted
-measures, matched pairs, span precision / recall / F1, stage accuracy over matched pairs
+``bench.measures_score``; ``--share-of longer`` is its stricter variant). Printed per
+group (formal / message): items, gold and predicted measures, matched pairs, span
+precision / recall / F1, stage accuracy over matched pairs
 (three stages: done / ongoing / planned; the confusion is printed), and over matched pairs
 the actor match rate, date and amount recall (``bench.measures_fields``); predictions on
 referral/ack text; the reply's ``handling`` (ack/referral) against the gold ``other``
@@ -47,6 +49,8 @@ from bench.measures_report import print_report
 from bench.measures_sample import SAMPLE_PATH, load_sample
 from bench.measures_score import (
     MIN_SHARE,
+    SHARE_OF,
+    SHARE_RULES,
     Counts,
     Span,
     cohen_kappa,
@@ -96,14 +100,20 @@ def predicted_spans(reply: Reply, text: str) -> tuple[list[Span], list[Measure],
 
 
 def score_item(
-    score: GroupScore, item: SampleItem, gold: ItemLabels, reply: Reply, *, min_share: float
+    score: GroupScore,
+    item: SampleItem,
+    gold: ItemLabels,
+    reply: Reply,
+    *,
+    min_share: float,
+    share_of: str = SHARE_OF,
 ) -> list[dict[str, Any]]:
     """Add one item to ``score``; return its title triples for judging."""
     text = labelling_text(reply)
     gold_measures = sorted(gold.gold.measures, key=lambda m: (m.start, m.end))
     gold_spans = [m.span() for m in gold_measures]
     pred, measures, lost = predicted_spans(reply, text)
-    pairs = match_spans(gold_spans, pred, min_share=min_share)
+    pairs = match_spans(gold_spans, pred, min_share=min_share, share_of=share_of)
     score.counts.add(gold_spans, pred, pairs)
     score.counts.pred += lost
     score.unlocated += lost
@@ -135,7 +145,10 @@ def _triple(item: SampleItem, text: str, gold: GoldMeasure, pred: Span) -> dict[
 
 
 def agreement(
-    labelled: dict[str, ItemLabels], items: Sequence[SampleItem], min_share: float
+    labelled: dict[str, ItemLabels],
+    items: Sequence[SampleItem],
+    min_share: float,
+    share_of: str = SHARE_OF,
 ) -> dict[str, Counts]:
     """B against A, per group, over every item with two labellers."""
     out = {g: Counts() for g in GROUPS}
@@ -144,7 +157,7 @@ def agreement(
         if lab is None or lab.second is None:
             continue
         a, b = lab.first.spans(), lab.second.spans()
-        out[it.group].add(a, b, match_spans(a, b, min_share=min_share))
+        out[it.group].add(a, b, match_spans(a, b, min_share=min_share, share_of=share_of))
     return out
 
 
@@ -233,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.measures")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="test")
     parser.add_argument("--min-share", type=float, default=MIN_SHARE)
+    parser.add_argument(
+        "--share-of",
+        choices=SHARE_RULES,
+        default=SHARE_OF,
+        help="the overlap is a share of the shorter span (default) or of the longer (stricter)",
+    )
     parser.add_argument("--sample", type=Path, default=SAMPLE_PATH)
     parser.add_argument("--labels", type=Path, default=LABELS_PATH)
     parser.add_argument("--titles-out", type=Path, default=TITLES_PATH)
@@ -259,14 +278,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.split in ("all", it.split):
             gold = labelled[it.item]
             triples += score_item(
-                scores[it.group], it, gold, replies[it.item], min_share=args.min_share
+                scores[it.group],
+                it,
+                gold,
+                replies[it.item],
+                min_share=args.min_share,
+                share_of=args.share_of,
             )
-    result = report(scores, agreement(labelled, mine, args.min_share))
+    result = report(scores, agreement(labelled, mine, args.min_share, args.share_of))
     _write_jsonl(args.titles_out, triples)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
-        print_report(result, split=args.split, min_share=args.min_share)
+        print_report(result, split=args.split, min_share=args.min_share, share_of=args.share_of)
         print(f"\n{len(triples)} matched titles to judge -> {args.titles_out}")
     return 0
 

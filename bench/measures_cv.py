@@ -20,15 +20,13 @@ from bench.measures_train import (
     TrainItem,
     clause_examples,
     fit,
-    stage_example,
     stage_examples,
 )
 from index.measure_model import LinearModel
-from index.measures import apply_rules, decode_spans, head_of_span
+from index.measures import apply_rules, decode_spans, stages_of
 
 GROUPS = ("formal", "message")
 THRESHOLDS = tuple(round(0.15 + 0.05 * k, 2) for k in range(12))  # 0.15 … 0.70
-_STAGES = ("done", "ongoing", "planned")
 
 
 def _folds(n_items: int, folds: int) -> list[list[int]]:
@@ -66,14 +64,13 @@ def score(
     for n, it in enumerate(items):
         adjusted = apply_rules(it.clauses, probs[n], it.group)
         spans = decode_spans(it.clauses, adjusted, head_threshold=thresholds[it.group])
-        pred = []
-        for first, last in spans:
-            stage = ""
-            if stage_models is not None:
-                head = head_of_span(it.clauses, (first, last))
-                p = stage_models[n].probabilities(stage_example(it, head, last))
-                stage = max(_STAGES, key=lambda s: p.get(s, 0.0))
-            pred.append(Span(it.clauses[first].start, it.clauses[last].end, stage))
+        stages: list[str] = [""] * len(spans)
+        if stage_models is not None:
+            stages = list(stages_of(it.text, it.clauses, spans, it.group, stage_models[n]))
+        pred = [
+            Span(it.clauses[first].start, it.clauses[last].end, stage)
+            for (first, last), stage in zip(spans, stages, strict=True)
+        ]
         gold = [m.span() for m in it.gold]
         counts[it.group].add(gold, pred, match_spans(gold, pred))
     return counts

@@ -18,10 +18,12 @@ _TABLES = (
 )
 
 
-def print_report(result: dict[str, Any], *, split: str, min_share: float) -> None:
+def print_report(
+    result: dict[str, Any], *, split: str, min_share: float, share_of: str = "shorter"
+) -> None:
     """The results as two small tables, each with its stage pairs below."""
     print(f"measure extraction, split={split}; a predicted span matches a gold span when they")
-    print(f"overlap by ≥ {min_share:.0%} of the shorter one (one-to-one, largest overlap first)")
+    print(f"overlap by ≥ {min_share:.0%} of the {share_of} one (one-to-one, largest overlap first)")
     for title, part, cols, arrow, stage in _TABLES:
         print(f"\n{title}\ngroup    items  {cols}  match  precision  recall  F1     {stage}")
         for g, r in result[part].items():

@@ -88,15 +88,59 @@ def make_title(text: str) -> str:
     "下一步，我局将把该点位纳入夜间巡查范围" -> "把该点位纳入夜间巡查范围".
     """
     rest = _drop_lead_clauses(text)
+    disposal = _DISPOSAL_RE.search(rest)
+    if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
+        return _fit("把" + _TITLE_FILLER_RE.sub("", rest[disposal.end() :]))
     for _ in range(3):  # lead-in, subject, adverbs may come in either order
         stripped, _ = cue.strip_lead(rest, keep_object=True)
         if stripped == rest or not stripped:
             break
         rest = stripped
     title = _TITLE_FILLER_RE.sub("", _restore_verb(text, rest)).strip() or text
+    return _fit(_TITLE_HEAD_RE.sub("", title) or title)
+
+
+def _fit(title: str) -> str:
+    """``title`` within 20 characters: notes and modifiers dropped first, then cut."""
+    for pattern in _TITLE_TRIMS:
+        if len(title) <= MAX_TITLE:
+            break
+        title = pattern.sub("", title) or title
     if len(title) > MAX_TITLE:
-        title = _TITLE_TAIL_RE.sub("", title[:MAX_TITLE]) or title[:MAX_TITLE]
+        title = _shorten(title)
     return title
+
+
+# 将/把 + object + a verb of placing: the title keeps the object, with 把 (将 reads as future).
+_DISPOSAL_RE = re.compile(
+    r"(?:将|把)(?=[^，。将把]{1,15}?(?:纳入|列入|修至|交由|转为|改为|调整为|移交|转交|迁至|并入))"
+)
+# A title opens with its verb: no stray punctuation (、县）…), no 可/会/要 before it.
+_TITLE_HEAD_RE = re.compile(
+    r"^(?:[^\u4e00-\u9fffA-Za-z0-9《“]+|[^（(，]{0,4}[）)]"
+    r"|(?:都|均|也|还|便|可以?|会(?![同议商签])|要(?![求点])|在(?=努力|积极|加紧|抓紧|全力))+)+(?=[\u4e00-\u9fff《“]{2})"
+)
+# What a long title can lose first, in this order: notes in brackets, 为期…的 / 以…为…的
+# modifiers, the place and 关于 inside a 《title》, figures with their unit.
+_TITLE_TRIMS = (
+    re.compile(r"[（(][^（）()]{0,30}[）)]"),
+    re.compile(r"为期[^，、的]{1,8}的|以[^，、。]{1,12}?为[^，、。]{1,10}?的"),
+    re.compile(r"^(?:联合|会同|协同|配合|与|同)[^，。]{1,25}?(?:一起|一道|共同)"),
+    re.compile(r"(?<=《)(?:[^》]{0,8}?[省市县区])?(?:关于)?"),
+    re.compile(r"\d+(?:\.\d+)?(?:余|多)?[万亿千百]*[个名家项户元台套处条座所人次场笔]+"),
+)
+
+
+def _shorten(title: str) -> str:
+    """``title`` cut to 20 characters at a natural break: an unfinished 《title》 closed with
+    …》, else at the last 、; never leaving 的/和/、 or digits at the end."""
+    cut = title[:MAX_TITLE]
+    opened = cut.rfind("《")
+    if opened > cut.rfind("》"):  # an unfinished 《…: keep its start, mark the cut
+        return cut[: MAX_TITLE - 2] + "…》" if opened <= MAX_TITLE - 6 else cut[:opened]
+    if "、" in cut[6:]:
+        cut = cut[: cut.rindex("、")]
+    return _TITLE_TAIL_RE.sub("", cut) or title[:MAX_TITLE]
 
 
 def _restore_verb(text: str, rest: str) -> str:

@@ -9,11 +9,13 @@ each action sentence or clause. So the extractor
    (:mod:`index.handling`): they are never measures;
 3. scores every other clause with a small learned model (:mod:`index.measure_model`, cheap
    features from :mod:`index.measure_features`): head of a measure, continuation of one
-   (a figure, a purpose clause) or neither;
+   (a figure, a purpose clause) or neither, corrected by rules where the genre is regular
+   (:mod:`index.measure_rules`);
 4. makes a measure of each head and the continuations that follow it in its sentence,
    splitting where the stage changes (「已于2022年10月开工，计划2024年9月投入使用」 is two);
-5. gives each its stage (done / ongoing / planned, learned), actor, dates, amounts,
-   cited policies and a short title (:mod:`index.measure_fields`).
+5. gives each its stage (done / ongoing / planned, learned; in a message reply a measure
+   with no stage word takes the stage of the one before it in its paragraph), actor, dates,
+   amounts, cited policies and a short title (:mod:`index.measure_fields`).
 
 Formal and message replies share the model; a feature tells them apart and each has its
 own head threshold.
@@ -21,16 +23,13 @@ own head threshold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from index import measure_cues as cue
 from index.clauses import Clause, split_clauses
 from index.handling import find_handling, handling_kind, is_boilerplate, split_sentences
 from index.measure_features import (
-    ClauseCues,
     Features,
-    clause_cues_cached,
     intro_of,
     reply_features,
     stage_features,
@@ -42,7 +41,8 @@ from index.measure_fields import (
     find_actor,
     make_title,
 )
-from index.measure_model import MeasureModel, default_model
+from index.measure_model import LinearModel, MeasureModel, default_model
+from index.measure_rules import apply_rules, is_lead_in
 from index.normalize import is_date_line, normalize_text
 from index.reply import Handling, Measure, Stage
 
@@ -61,10 +61,6 @@ __all__ = [
 ]
 
 _STAGES: tuple[Stage, ...] = ("done", "ongoing", "planned")
-_LEAD_CLAUSE_RE = re.compile(
-    r"^(?:接到|收到|在|自|从|截至|截止|经过?)[^，。]{0,30}(?:后|时|期间|以来|之后|过程中|中)$"
-    r"|^(?:依据|根据|按照|依照)[^，。]{0,60}(?:》|号|规定|要求|精神)[）)]?$"
-)
 
 
 def reply_group(kind: str) -> str:
@@ -88,7 +84,10 @@ def read_measures(
     probs = [model.clause.probabilities(f) for f in reply_features(clauses, group)]
     probs = apply_rules(clauses, probs, group)
     spans = decode_spans(clauses, probs, head_threshold=model.threshold(f"head_{group}"))
-    measures = tuple(_measure(text, clauses, span, group, model) for span in spans)
+    stages = stages_of(text, clauses, spans, group, model.stage)
+    measures = tuple(
+        _measure(text, clauses, span, stage) for span, stage in zip(spans, stages, strict=True)
+    )
     return measures, find_handling(text, clauses)
 
 
@@ -114,66 +113,6 @@ def is_set_aside(clause: Clause) -> bool:
         or bool(cue.TAIL_LINE_RE.match(clause.line))
         or is_date_line(clause.text)
     )
-
-
-def apply_rules(
-    clauses: Sequence[Clause], probs: Sequence[Mapping[str, float]], group: str
-) -> list[dict[str, float]]:
-    """The model's H/C/O probabilities, corrected where the genre is regular.
-
-    - Any reply: a clause that is only a lead-in (2022年 / 目前 / 经查) cannot head a measure.
-    - Message replies: a clause whose action verb follows 已/将/拟/正在 ("已责令施工单位整改",
-      "我局将加强巡查"), said by no citizen or third party and under no condition, heads one.
-    - Formal replies: inside a numbered section, a clause that opens with an action verb
-      (after its subject and adverbs: 组建家庭医生团队612个, 市级医院派驻基层专家128名)
-      heads a measure; a clause that only reports a rate or a figure (签约率41.8%,
-      同比增长24.7%) or a cause (因涉及用地和资金安排) does not. The learned model sees
-      few formal replies, so these rules carry the genre.
-    """
-    out = []
-    for c, p in zip(clauses, probs, strict=True):
-        info = clause_cues_cached(c.text)
-        q = dict(p)
-        if len(info.rest) < 2:
-            q = _with_head(q, 0.0)
-        elif group == "message" and _message_action(c.text, info):
-            q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
-        elif group == "formal" and c.headings and not c.is_heading:
-            if _formal_action(info):
-                q = _with_head(q, max(q["H"], _FORMAL_ACTION_HEAD))
-            elif info.flags["stat"] or cue.CAUSE_RE.match(c.text):
-                q = _with_head(q, min(q["H"], _FORMAL_NON_ACTION_HEAD))
-        out.append(q)
-    return out
-
-
-_FORMAL_ACTION_HEAD = 0.6
-_MESSAGE_ACTION_HEAD = 0.5
-_FORMAL_NON_ACTION_HEAD = 0.1
-_NOT_ACTION = ("stat", "modal", "cond", "cause", "purp", "ack", "ref")
-
-
-# 已/将/拟/正在 before the verb: the reply says someone did or will do it.
-_MARKED_RE = re.compile(r"^[^，。]{0,30}?(?:已经?|业已|将|拟|计划|正在)")
-
-
-def _message_action(text: str, info: ClauseCues) -> bool:
-    f = info.flags
-    if any(f[k] for k in ("cit", "third", "cond", "modal", "ack", "ref", "purp")):
-        return False
-    return bool(cue.ACTION_VERB_RE.match(info.rest)) and bool(_MARKED_RE.match(text))
-
-
-def _formal_action(info: ClauseCues) -> bool:
-    return bool(cue.ACTION_VERB_RE.match(info.rest)) and not any(info.flags[k] for k in _NOT_ACTION)
-
-
-def _with_head(p: dict[str, float], head: float) -> dict[str, float]:
-    """``p`` with P(H) set to ``head`` and the rest shared by C and O in their ratio."""
-    rest = p["C"] + p["O"]
-    share = (1.0 - head) / rest if rest > 0 else 0.0
-    return {"H": head, "C": p["C"] * share if rest > 0 else (1 - head) / 2,
-            "O": p["O"] * share if rest > 0 else (1 - head) / 2}  # fmt: skip
 
 
 def decode_spans(
@@ -228,11 +167,6 @@ def _with_lead_ins(
     return out
 
 
-def is_lead_in(text: str) -> bool:
-    """A clause that only sets time or circumstance: nothing left once lead words go."""
-    return len(clause_cues_cached(text).rest) < 2 or bool(_LEAD_CLAUSE_RE.search(text))
-
-
 def _new_stage(clauses: Sequence[Clause], span: tuple[int, int], c: Clause) -> bool:
     """True when ``c`` has its own verb and a stage cue that differs from the span's."""
     mine = _stage_cue(c.text)
@@ -258,6 +192,18 @@ def head_of_span(clauses: Sequence[Clause], span: tuple[int, int]) -> int:
     return span[1]
 
 
+def title_clause(clauses: Sequence[Clause], head: int, last: int) -> int:
+    """The clause a measure's title is made from: the first from ``head`` on that opens
+    with an action verb ("对余下的养殖户，已分批关闭" -> the second), else ``head``."""
+    for i in range(head, last + 1):
+        if cue.head_verb(clauses[i].text) is not None:
+            return i
+    for i in range(head, last + 1):  # "早上6:00-8:00，对该处严格管理": not the times
+        if cue.ACTION_VERB_RE.search(clauses[i].text) and not is_lead_in(clauses[i].text):
+            return i
+    return head
+
+
 def span_stage_features(
     text: str, clauses: Sequence[Clause], head: int, last: int, group: str
 ) -> Features:
@@ -269,18 +215,49 @@ def span_stage_features(
     return stage_features(stretch, before, sentence, first, group, intro_of(clauses, head))
 
 
-def _measure(
-    text: str, clauses: Sequence[Clause], span: tuple[int, int], group: str, model: MeasureModel
-) -> Measure:
+def stages_of(
+    text: str,
+    clauses: Sequence[Clause],
+    spans: Sequence[tuple[int, int]],
+    group: str,
+    stage_model: LinearModel,
+) -> list[Stage]:
+    """The stage of each measure: the stage model's choice, except that in a message reply
+    a measure with no stage word of its own (已/将/正在…) takes the stage of the measure
+    before it in the same paragraph — a paragraph tells one time ("下一步，…。广泛开展…")."""
+    out: list[Stage] = []
+    last_paragraph = -1
+    for first, last in spans:
+        head = head_of_span(clauses, (first, last))
+        scores = stage_model.probabilities(span_stage_features(text, clauses, head, last, group))
+        stage = max(_STAGES, key=lambda s: scores.get(s, 0.0))
+        stretch = text[clauses[first].start : clauses[last].end]
+        paragraph = clauses[head].paragraph
+        if (
+            group == "message"
+            and out
+            and paragraph == last_paragraph
+            and not _has_stage_word(stretch)
+        ):
+            stage = out[-1]
+        out.append(stage)
+        last_paragraph = paragraph
+    return out
+
+
+def _has_stage_word(text: str) -> bool:
+    return any(p.search(text) for p in (cue.FUTURE_RE, cue.ONGOING_RE, cue.DONE_RE))
+
+
+def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage: Stage) -> Measure:
     head = head_of_span(clauses, span)
     start, end = clauses[span[0]].start, clauses[span[1]].end
     stretch = text[start:end]
-    scores = model.stage.probabilities(span_stage_features(text, clauses, head, span[1], group))
     before = [c.text for c in clauses[: span[0]] if c.sentence == clauses[head].sentence]
     return Measure(
-        title=make_title(clauses[head].text),
+        title=make_title(clauses[title_clause(clauses, head, span[1])].text),
         text=stretch,
-        stage=max(_STAGES, key=lambda s: scores.get(s, 0.0)),
+        stage=stage,
         policies=extract_policies(stretch),
         amounts=extract_amounts(stretch),
         actor=find_actor([c.text for c in clauses[span[0] : span[1] + 1]], before),

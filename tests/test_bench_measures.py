@@ -62,6 +62,15 @@ def test_overlap_rule_is_half_of_the_shorter_span() -> None:
     assert spans_match(gold, Span(6, 30), min_share=0.4)
 
 
+def test_stricter_rule_takes_the_share_of_the_longer_span() -> None:
+    assert not spans_match(Span(0, 100), Span(40, 44), share_of="longer")  # a fragment
+    assert not spans_match(Span(0, 10), Span(0, 30), share_of="longer")  # too long
+    assert spans_match(Span(0, 10), Span(2, 12), share_of="longer")  # 8 of 10
+    assert match_spans([Span(0, 100)], [Span(40, 44)], share_of="longer") == []
+    with pytest.raises(ValueError, match="share_of"):
+        spans_match(Span(0, 10), Span(0, 10), share_of="union")
+
+
 def test_invalid_span_is_refused() -> None:
     with pytest.raises(ValueError, match="start < end"):
         Span(5, 5)

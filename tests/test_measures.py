@@ -4,6 +4,7 @@ and the measures it finds in real-looking sentences (the fictional corpus/ and o
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from index.handling import referral_unit
 from index.measure_fields import extract_dates, find_actor, make_title
 from index.measure_model import LinearModel, MeasureModel, default_model, read_measure_model
 from index.measures import (
+    apply_rules,
     decode_spans,
     extract_amounts,
     extract_handling,
@@ -21,6 +23,7 @@ from index.measures import (
     is_boilerplate,
     read_measures,
     split_sentences,
+    stages_of,
 )
 from index.reply import Handling, Measure, Policy, Reply, Source
 
@@ -196,6 +199,26 @@ def test_make_title_skips_lead_ins_subject_and_stage_words(text: str, title: str
     assert make_title(text) == title
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # Sentences of the dev split: a modifier, a stray fragment, a 将-object, 要求 kept.
+        ("成立以校长为组长的心理健康教育工作领导小组", "成立心理健康教育工作领导小组"),
+        ("出台《青岚市家庭医生签约服务提质增效实施方案》（岚卫健【2022】41号）",
+         "出台《家庭医生签约服务提质增效实施方案》"),
+        ("、县）都在努力争取早日将水泥路修通", "努力争取早日将水泥路修通"),
+        ("2015年，镇民政办将苏波本人纳入农村低保对象", "把苏波本人纳入农村低保对象"),
+        ("要求当事人整改复原到位", "要求当事人整改复原到位"),
+        ("会同市医保局制定签约服务收费政策", "会同市医保局制定签约服务收费政策"),
+        ("可启动文化园的建设", "启动文化园的建设"),
+        ("牵头起草印发《关于实施“添翼计划”加快企业培育的意见》",
+         "牵头起草印发《实施“添翼计划”加快企…》"),
+    ],
+)  # fmt: skip
+def test_make_title_names_the_action_and_its_object(text: str, title: str) -> None:
+    assert make_title(text) == title
+
+
 def test_titles_are_at_most_20_characters() -> None:
     long = "市交通运输局于10月10日开始联合火车站综治办、交警一起开展为期10天的24小时专项整治行动"
     assert len(make_title(long)) <= 20
@@ -308,6 +331,77 @@ def test_formal_reply_yields_one_measure_per_action() -> None:
     planned = [m for m in measures if m.stage == "planned"]
     assert len(planned) == 2 and planned[1].dates == ("年底前",)
     assert all(m.stage == "done" for m in measures if "立案" in m.text)
+
+
+def test_lead_in_clauses_join_the_measure_they_introduce() -> None:
+    # "经调查了解" and "…发生后" only set the scene: never a measure of their own.
+    body = (
+        "网友：您好！经调查了解，执法大队已责令该店于7日内拆除违规招牌。"
+        "交通事故发生后，交警部门已在路口增设减速带。"
+    )
+    measures = extract_measures(body, kind="message_reply")
+    assert [m.text for m in measures] == [
+        "经调查了解，执法大队已责令该店于7日内拆除违规招牌",
+        "交通事故发生后，交警部门已在路口增设减速带",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们将在以下方面开展相关工作：",  # announces the measures below, is none
+        "已办理补卡手续的",  # a noun phrase: those who did
+        "C2区各交警中队均可办理电动自行车注册登记",  # what one may do: an explanation
+        "您可到区政务服务中心办理",
+    ],
+)
+def test_statements_that_name_no_action_cannot_head_a_measure(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert all(p["H"] < 0.4 for p in probs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "并下达限期整改通知书",  # goes on from the measure before
+        "执法大队对该路段开展专项整治",  # names the unit that acts
+        "对其进行了教育和劝导",  # done (了)
+    ],
+)
+def test_unmarked_actions_of_the_reply_head_a_measure(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.05, 0.05)] * len(clauses), "message")
+    assert probs[0]["H"] >= 0.5
+
+
+def test_a_measure_without_a_stage_word_takes_the_stage_of_its_paragraph() -> None:
+    text = "下一步，我局将加强巡查。广泛开展屠宰法规知识宣传。\n已责令整改。严格行业准入。"
+    clauses = split_clauses(text)
+    spans = [(0, 1), (2, 2), (3, 3), (4, 4)]
+    says_done = LinearModel(("done", "ongoing", "planned"), (1.0, 0.0, 0.0), {})
+    # The stage model says done throughout; 加强巡查 has 将, 宣传 none: planned, as before it.
+    # A new paragraph starts afresh.
+    assert stages_of(text, clauses, spans, "message", says_done) == [
+        "done", "done", "done", "done"
+    ]  # fmt: skip
+    says_planned_first = _FirstPlanned(says_done)
+    assert stages_of(text, clauses, spans, "message", says_planned_first) == [
+        "planned", "planned", "done", "done"
+    ]  # fmt: skip
+    assert stages_of(text, clauses, spans, "formal", says_planned_first)[1] == "done"
+
+
+class _FirstPlanned(LinearModel):
+    """Planned for a stretch with 将, else what the wrapped model says."""
+
+    def __init__(self, inner: LinearModel) -> None:
+        super().__init__(inner.classes, inner.intercept, inner.weights)
+
+    def probabilities(self, features: Mapping[str, float]) -> dict[str, float]:
+        if features.get("w:将"):
+            return {"done": 0.0, "ongoing": 0.0, "planned": 1.0}
+        return super().probabilities(features)
 
 
 def test_every_measure_text_is_a_stretch_of_the_normalised_body() -> None:
