@@ -185,8 +185,8 @@ def _routes(api: FastAPI, searcher: SearcherLike, caller: Any) -> None:
     async def info() -> Response:
         """The loaded index (size, model, build time), its facets and the accepted values."""
         limits = Limits(MAX_K, MODES, KINDS, GRADES)
-        summary, facets = searcher.summary(), searcher.facets()
-        return JSONResponse(asdict(InfoResponse(summary, facets, limits)))
+        facets = await run_in_threadpool(searcher.facets)  # a pass over every record
+        return JSONResponse(asdict(InfoResponse(searcher.summary(), facets, limits)))
 
 
 def _one_or_list(values: list[str]) -> str | list[str]:
