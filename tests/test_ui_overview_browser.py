@@ -78,6 +78,8 @@ def test_a_pasted_message_says_how_often_it_came_up(page: Any) -> None:
     line = page.locator("#xl-recurrence .xl-recur")
     line.wait_for(timeout=30_000)
     assert re.search(r"类似问题出现过 \d+ 次", line.inner_text())
+    _chart(page, "grade")  # the screenshot shows the charts drawn
+    page.wait_for_timeout(500)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "overview-recurrence.png"))
 
