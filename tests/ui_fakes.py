@@ -115,9 +115,7 @@ class FakeSearcher:
         matching = [self.replies[h.doc_id] for h in hits]
         return SearchResult(tuple(hits), count_records(matching, filters=request.filters))
 
-    def topics(
-        self, date_from: str, date_to: str, filters: Filters | None = None
-    ) -> TopicReport:
+    def topics(self, date_from: str, date_to: str, filters: Filters | None = None) -> TopicReport:
         topic = Topic(
             terms=("园区", "制造业", "专精特新"),
             titles=tuple(r.title for r in list(self.replies.values())[:2]),
