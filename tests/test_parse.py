@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -381,9 +380,7 @@ def _tipdm_rows(path: Path) -> list[RawRecord]:
 
 def test_all_tipdm4_rows_parse(tipdm4_path: Path) -> None:
     records = _tipdm_rows(tipdm4_path)
-    start = time.perf_counter()
-    replies = [parse_record(r) for r in records]
-    elapsed = time.perf_counter() - start
+    replies = [parse_record(r) for r in records]  # its speed: python -m bench.read_speed
     assert len(replies) == 2816
     assert all(r.kind == "message_reply" and r.date for r in replies)
     assert len({r.doc_id for r in replies}) == 2816
@@ -391,7 +388,6 @@ def test_all_tipdm4_rows_parse(tipdm4_path: Path) -> None:
     assert greeting_only and all(not r.measures for r in greeting_only)
     mean = sum(len(r.measures) for r in replies) / len(replies)
     assert 1.0 < mean < 5.0, mean
-    assert elapsed < 15, elapsed
 
 
 REPLY_AFTER_TITLE = (
