@@ -20,6 +20,7 @@ from index.milvus_engine import BM25_B, BM25_K1
 ALIAS = "xianli"
 PREFIX = "xianli_g"
 MAX_VARCHAR = 65_535  # bytes: Milvus's longest VARCHAR
+SCALAR_BYTES = 256  # kind, issuer, date, grade: filter columns
 PART_CHARS = 16_000  # ≤ 4 bytes per character: one part always fits a VARCHAR
 HNSW_THRESHOLD = 100_000  # passages: FLAT (exact) below, HNSW above, as Milvus advises
 HNSW_PARAMS = {"M": 32, "efConstruction": 200}
@@ -65,7 +66,7 @@ def create_records(client: MilvusClient, name: str, server: bool) -> None:
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("doc_id", DataType.VARCHAR, max_length=1024)
     for scalar in ("kind", "issuer", "date", "grade"):
-        schema.add_field(scalar, DataType.VARCHAR, max_length=256)
+        schema.add_field(scalar, DataType.VARCHAR, max_length=SCALAR_BYTES)
     schema.add_field("content_hash", DataType.VARCHAR, max_length=64)
     schema.add_field("reply", DataType.VARCHAR, max_length=MAX_VARCHAR)  # "" when in meta
     _add_bm25(schema, server)

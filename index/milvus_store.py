@@ -248,14 +248,20 @@ def _record_rows(replies: list[Reply], tokens: list[list[str]]) -> Iterator[dict
         yield {
             "id": i,
             "doc_id": reply.doc_id,
-            "kind": reply.kind,
-            "issuer": reply.issuer or "",
-            "date": reply.date or "",
-            "grade": reply.result_grade or "",
+            # filter columns only (the reply's JSON holds the real values): cut to fit
+            "kind": _short(reply.kind),
+            "issuer": _short(reply.issuer),
+            "date": _short(reply.date),
+            "grade": _short(reply.result_grade),
             "content_hash": reply.content_hash,
             "reply": text,
             "tokens": _fit(encode_tokens(tokens[i] or ["∅"])),
         }
+
+
+def _short(value: str | None) -> str:
+    """A scalar filter value cut to the schema's 256 bytes at a character boundary."""
+    return (value or "").encode("utf-8")[: ms.SCALAR_BYTES].decode("utf-8", errors="ignore")
 
 
 def _too_long(reply: Reply) -> bool:

@@ -154,3 +154,9 @@ def _with_fake_embedder(load: Callable[..., Searcher]) -> Callable[..., Searcher
         return load(*args, **{**kwargs, "embedder": FakeEmbedder()})
 
     return loaded
+
+
+def test_long_filter_values_are_cut_at_a_character() -> None:
+    cut = milvus_store._short("青岚市" * 40)
+    assert len(cut.encode()) <= 256 and cut == "青岚市" * 28 + "青"
+    assert milvus_store._short(None) == ""
