@@ -68,12 +68,10 @@ def build_phase(config: ScaleConfig, text_vectors: np.ndarray) -> dict[str, Any]
     source = scale_data.load_source(config.source)
     real = source.index.vectors.astype(np.float32)
     plan = scale_data.make_plan(source, config.passages, rng)
-    basis = scale_data.noise_basis(real)
-    target = scale_data.neighbour_cosine(real)
-    scale = scale_data.calibrate_noise(real, basis, target, rng)
-    started = time.perf_counter()
-    vectors = scale_data.synthetic_vectors(real, plan.passage_source, basis, scale, rng)
-    generate_s = time.perf_counter() - started
+    noise = _noise(real, rng)
+    vectors, generate_s = _timed(
+        lambda: scale_data.synthetic_vectors(real, plan.passage_source, *noise, rng)
+    )
     dense, dense_s = _timed(
         lambda: FaissDense.build(
             vectors, threshold=config.dense_threshold, float_budget=config.float_budget
@@ -81,7 +79,7 @@ def build_phase(config: ScaleConfig, text_vectors: np.ndarray) -> dict[str, Any]
     )
     (keyword, records), keyword_s = _timed(lambda: scale_data.build_keyword(source, plan))
     rows = rng.integers(0, len(real), size=config.queries)
-    queries = scale_data.noisy(real[rows], basis, scale, rng)
+    queries = scale_data.noisy(real[rows], *noise, rng)
     exact, exact_s = _timed(lambda: _exact_top(vectors, np.concatenate([queries, text_vectors])))
     arrays = {**{n: getattr(plan, n) for n in _PLAN}, "vectors": vectors}
     _save(config.out, {**arrays, "queries": queries, "exact": exact}, dense, keyword, records)
@@ -89,7 +87,10 @@ def build_phase(config: ScaleConfig, text_vectors: np.ndarray) -> dict[str, Any]
         "passages": len(plan.passage_source),
         "records": len(plan.record_source),
         "source_passages": len(real),
-        "noise": {"neighbour_cosine": round(target, 4), "scale": round(scale, 4)},
+        "noise": {
+            "neighbour_cosine": round(scale_data.neighbour_cosine(real), 4),
+            "scale": round(noise[1], 4),
+        },
         "dense_index": dense.kind,
         "dense_lists": int(dense.ivf.nlist) if dense.ivf is not None else None,
         "dense_nprobe": dense.nprobe or None,
@@ -104,33 +105,21 @@ def build_phase(config: ScaleConfig, text_vectors: np.ndarray) -> dict[str, Any]
     }
 
 
+def _noise(real: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """The noise basis and the scale that puts copies at the real neighbour cosine."""
+    basis = scale_data.noise_basis(real)
+    target = scale_data.neighbour_cosine(real)
+    return basis, scale_data.calibrate_noise(real, basis, target, rng)
+
+
 def serve_phase(
     config: ScaleConfig, text: scale_measure.TextQueries, model: dict[str, Any]
 ) -> dict[str, Any]:
     """Load the synthetic index as a searcher would; measure memory, recall and latency."""
     started = time.perf_counter()
-    memory = {"start": rss_mb()}
-    out = config.out
-    source = scale_data.load_source(config.source, tokenize=False)
-    plan = scale_data.Plan(*(np.load(out / f"{n}.npy") for n in _PLAN))
-    memory["source_and_plan"] = rss_mb()
-    parts: dict[str, Any] = {}
-    for name, load in (
-        ("vectors", lambda: np.load(out / "vectors.npy")),
-        ("dense", lambda: FaissDense.load(out / "dense.faiss")),
-        ("keyword", lambda: Bm25Keyword.load(out / "bm25")),
-        ("record_keyword", lambda: Bm25Keyword.load(out / "bm25_records")),
-    ):
-        parts[name] = load()
-        memory[name] = rss_mb()
-    index = scale_data.assemble(source, plan, **parts, directory=out)
-    memory["records_and_passages"] = rss_mb()
-    segmenter = Segmenter(extra_terms=index.terms)
-    searcher = Searcher(
-        index, embedder=scale_measure.LookupEmbedder(text.pieces, model), segmenter=segmenter
-    )
-    memory["searcher"] = rss_mb()
+    searcher, memory = _load_searcher(config, text, model)
     load_s = time.perf_counter() - started
+    out = config.out
     queries, exact = np.load(out / "queries.npy"), np.load(out / "exact.npy")
     dense_ms, found = scale_measure.dense_runs(
         searcher.index.dense, np.concatenate([queries, text.centroids])
@@ -150,6 +139,32 @@ def serve_phase(
         "searcher_ms": modes,
         "load_average_at_end": round(os.getloadavg()[0], 1),
     }
+
+
+def _load_searcher(
+    config: ScaleConfig, text: scale_measure.TextQueries, model: dict[str, Any]
+) -> tuple[Searcher, dict[str, float]]:
+    """The project's Searcher over the saved synthetic index, and VmRSS after each step."""
+    memory = {"start": rss_mb()}
+    out = config.out
+    source = scale_data.load_source(config.source, tokenize=False)
+    plan = scale_data.Plan(*(np.load(out / f"{n}.npy") for n in _PLAN))
+    memory["source_and_plan"] = rss_mb()
+    parts: dict[str, Any] = {}
+    for name, load in (
+        ("vectors", lambda: np.load(out / "vectors.npy")),
+        ("dense", lambda: FaissDense.load(out / "dense.faiss")),
+        ("keyword", lambda: Bm25Keyword.load(out / "bm25")),
+        ("record_keyword", lambda: Bm25Keyword.load(out / "bm25_records")),
+    ):
+        parts[name] = load()
+        memory[name] = rss_mb()
+    index = scale_data.assemble(source, plan, **parts, directory=out)
+    memory["records_and_passages"] = rss_mb()
+    embedder = scale_measure.LookupEmbedder(text.pieces, model)
+    searcher = Searcher(index, embedder=embedder, segmenter=Segmenter(extra_terms=index.terms))
+    memory["searcher"] = rss_mb()
+    return searcher, memory
 
 
 def run(
