@@ -148,7 +148,7 @@ class MilvusKeyword:
         self.client, self.collection, self.size = client, collection, size
         self.frequencies = frequencies  # passages per term, counted at build time
         self.where = where
-        # search.topics reads the record × term matrix off a bm25s retriever (outside the
+        # search.topics reads the document × term matrix off a bm25s retriever (outside the
         # KeywordIndex protocol); open_milvus sets one up from the stored tokens.
         self.retriever: Any = None
 

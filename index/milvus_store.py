@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ def open_milvus(spec: StoreSpec) -> LoadedIndex:
         )
     manifest = Manifest.from_dict(read_blob(client, meta, "manifest"))
     names = _loaded(client, manifest)
-    rows = list(scan(client, names["passages"], ["chunk", "dense"]))
+    rows = list(scan(client, names["passages"], ["chunk", "dense", "tokens"]))
     chunks = [Chunk.from_dict(json.loads(r["chunk"])) for r in rows]
     # LoadedIndex carries the vectors too (topics, near-duplicates read them in memory).
     vectors = np.array([r["dense"] for r in rows], dtype=np.float32).reshape(
@@ -144,12 +144,12 @@ def open_milvus(spec: StoreSpec) -> LoadedIndex:
     replies = _read_replies(client, names["records"], meta)
     fields = np.array([c.field for c in chunks])
     where = FieldFilter({f: np.flatnonzero(fields == f) for f in set(fields.tolist())})
-    df_passages = read_blob(client, meta, "df/passages")
-    record_keyword = MilvusKeyword(
-        client, names["records"], len(replies), read_blob(client, meta, "df/records"), FieldFilter()
+    keyword = _keyword(client, names["passages"], read_blob(client, meta, "df/passages"), where)
+    keyword.retriever = _term_matrix(r["tokens"] for r in rows)
+    record_keyword = _keyword(client, names["records"], read_blob(client, meta, "df/records"))
+    record_keyword.retriever = _term_matrix(
+        r["tokens"] for r in scan(client, names["records"], ["tokens"])
     )
-    record_tokens = [decode_tokens(r["tokens"]) for r in scan(client, names["records"], ["tokens"])]
-    record_keyword.retriever = Bm25Keyword.build(record_tokens).retriever  # for search.topics
     return LoadedIndex(
         directory=Path(spec.describe()),
         manifest=manifest,
@@ -157,12 +157,28 @@ def open_milvus(spec: StoreSpec) -> LoadedIndex:
         chunks=chunks,
         vectors=vectors,
         dense=MilvusDense(client, names["passages"], len(chunks), manifest.dense_index, where),
-        keyword=MilvusKeyword(client, names["passages"], len(chunks), df_passages, where),
+        keyword=keyword,
         record_keyword=record_keyword,
         terms=list(read_blob(client, meta, "terms")),
         duplicates=[list(map(str, g)) for g in read_blob(client, meta, "duplicates")],
         skipped=[Skipped(**d) for d in read_blob(client, meta, "skipped")],
     )
+
+
+def _keyword(
+    client: MilvusClient,
+    collection: str,
+    frequencies: dict[str, int],
+    where: FieldFilter | None = None,
+) -> MilvusKeyword:
+    size = int(client.get_collection_stats(collection)["row_count"])
+    return MilvusKeyword(client, collection, size, frequencies, where or FieldFilter())
+
+
+def _term_matrix(texts: Iterable[str]) -> Any:
+    """A bm25s retriever over the stored tokens: search.topics reads its document × term
+    matrix directly (outside the KeywordIndex protocol); searches still go to Milvus."""
+    return Bm25Keyword.build([decode_tokens(t) for t in texts]).retriever
 
 
 def live_vectors(client: MilvusClient) -> tuple[Manifest, dict[str, np.ndarray]] | None:
