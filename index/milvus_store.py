@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 from pymilvus import MilvusClient
 from pymilvus.exceptions import MilvusException
 
+from index import milvus_rows
 from index import milvus_schema as ms
 from index.keyword import Bm25Keyword
 from index.milvus_engine import (
@@ -30,7 +30,6 @@ from index.milvus_engine import (
     MilvusKeyword,
     MilvusUnavailable,
     decode_tokens,
-    encode_tokens,
 )
 from index.reply import Chunk, Reply, Skipped
 from index.store import IndexNotFound, LoadedIndex, Manifest, Payload
@@ -83,20 +82,22 @@ def write_generation(
     settings = {**manifest.settings, "store": spec.describe(), "collections": names}
     settings["milvus_index"] = {"type": index_type, "params": params, "metric": "IP"}
     sealed = Manifest.from_dict({**manifest.to_dict(), "dense_index": kind, "settings": settings})
-    _insert(client, names["passages"], _passage_rows(payload, tokens.passages))
-    _insert(client, names["records"], _record_rows(payload.replies, tokens.records))
-    overflow = {f"reply/{i}": r.to_dict() for i, r in enumerate(payload.replies) if _too_long(r)}
+    _insert(client, names["passages"], milvus_rows.passage_rows(payload, tokens.passages))
+    _insert(client, names["records"], milvus_rows.record_rows(payload.replies, tokens.records))
+    overflow = {
+        f"reply/{i}": r.to_dict() for i, r in enumerate(payload.replies) if milvus_rows.too_long(r)
+    }
     blobs = {
         "terms": payload.terms,
         "duplicates": payload.duplicates,
         "skipped": [asdict(s) for s in payload.skipped],
-        "df/passages": _frequencies(tokens.passages),
-        "df/records": _frequencies(tokens.records),
+        "df/passages": milvus_rows.frequencies(tokens.passages),
+        "df/records": milvus_rows.frequencies(tokens.records),
         **overflow,
         "manifest": sealed.to_dict(),  # last: a generation without it is incomplete
     }
     for key, value in blobs.items():
-        _insert(client, names["meta"], _parts(key, value))
+        _insert(client, names["meta"], milvus_rows.parts(key, value))
     for name in names.values():
         # Sealed segments: milvus-lite scores BM25 over a filtered *unflushed* buffer with
         # the filtered rows' own statistics; flushed, every row counts (as on a server).
@@ -239,75 +240,6 @@ def _read_replies(client: MilvusClient, records: str, meta: str) -> list[Reply]:
         )
         replies.append(Reply.from_dict(data))
     return replies
-
-
-def _passage_rows(payload: Payload, tokens: list[list[str]]) -> Iterator[dict[str, Any]]:
-    from index.build import text_key  # the build's content hash, so vectors carry over
-
-    record_row = {r.doc_id: i for i, r in enumerate(payload.replies)}
-    for i, chunk in enumerate(payload.chunks):
-        yield {
-            "id": i,
-            "record": record_row[chunk.doc_id],
-            "doc_id": chunk.doc_id,
-            "field": chunk.field,
-            "text_key": text_key(chunk.text),
-            "chunk": json.dumps(asdict(chunk), ensure_ascii=False),
-            "tokens": _fit(encode_tokens(tokens[i] or ["∅"])),
-            "dense": payload.vectors[i].astype(np.float32).tolist(),
-        }
-
-
-def _record_rows(replies: list[Reply], tokens: list[list[str]]) -> Iterator[dict[str, Any]]:
-    for i, reply in enumerate(replies):
-        text = "" if _too_long(reply) else json.dumps(reply.to_dict(), ensure_ascii=False)
-        yield {
-            "id": i,
-            "doc_id": reply.doc_id,
-            # filter columns only (the reply's JSON holds the real values): cut to fit
-            "kind": _short(reply.kind),
-            "issuer": _short(reply.issuer),
-            "date": _short(reply.date),
-            "grade": _short(reply.result_grade),
-            "content_hash": reply.content_hash,
-            "reply": text,
-            "tokens": _fit(encode_tokens(tokens[i] or ["∅"])),
-        }
-
-
-def _short(value: str | None) -> str:
-    """A scalar filter value cut to the schema's 256 bytes at a character boundary."""
-    return (value or "").encode("utf-8")[: ms.SCALAR_BYTES].decode("utf-8", errors="ignore")
-
-
-def _too_long(reply: Reply) -> bool:
-    return len(json.dumps(reply.to_dict(), ensure_ascii=False).encode()) > ms.MAX_VARCHAR
-
-
-def _fit(text: str) -> str:
-    """Cut a token text at a space so it fits a VARCHAR (only very long records need it)."""
-    data = text.encode("utf-8")
-    if len(data) <= ms.MAX_VARCHAR:
-        return text
-    logger.warning("record tokens cut from %d to %d bytes for Milvus", len(data), ms.MAX_VARCHAR)
-    return data[: ms.MAX_VARCHAR].decode("utf-8", errors="ignore").rsplit(" ", 1)[0]
-
-
-def _frequencies(token_lists: list[list[str]]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for tokens in token_lists:
-        counts.update(set(tokens or ["∅"]))
-    return dict(counts)
-
-
-def _parts(key: str, value: Any) -> Iterator[dict[str, Any]]:
-    text = json.dumps(value, ensure_ascii=False)
-    for n, start in enumerate(range(0, max(len(text), 1), ms.PART_CHARS)):
-        yield {
-            "key": f"{key}#{n:06d}",
-            "data": text[start : start + ms.PART_CHARS],
-            "vec": [0.0, 0.0],
-        }
 
 
 def _insert(client: MilvusClient, collection: str, rows: Iterator[dict[str, Any]]) -> None:

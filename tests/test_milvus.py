@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import milvus_store
+from index import milvus_rows, milvus_store
 from index.milvus_build import build_milvus
 from index.milvus_engine import FieldFilter, decode_tokens, encode_tokens
 from index.store import IndexMismatch, IndexNotFound
@@ -157,6 +157,6 @@ def _with_fake_embedder(load: Callable[..., Searcher]) -> Callable[..., Searcher
 
 
 def test_long_filter_values_are_cut_at_a_character() -> None:
-    cut = milvus_store._short("青岚市" * 40)
+    cut = milvus_rows.short("青岚市" * 40)
     assert len(cut.encode()) <= 256 and cut == "青岚市" * 28 + "青"
-    assert milvus_store._short(None) == ""
+    assert milvus_rows.short(None) == ""
