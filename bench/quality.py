@@ -290,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         "(skipped when the folder is absent)",
     )
     parser.add_argument("--out", type=Path, help="also write the table as JSON here")
+    parser.add_argument(
+        "--saved-runs",
+        action="store_true",
+        help="score the rankings the last run saved (data/quality/runs.jsonl) instead of "
+        "searching again: after `pool` and `merge`, the table in seconds",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if not (table_present(TIPDM4) and table_present(TIPDM3)):
@@ -298,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.step == "merge":
         print(f"added {merge(WORK / 'grades', queries)} grades to {QUALITY}")
         return 0
+    if args.step == "score" and args.saved_runs:
+        return _print_table(read_jsonl(WORK / "runs.jsonl"), args.out)
     records = dict(read_fujian4(TIPDM4))
     searcher = Searcher.load(args.index)  # with the model that built it (default or tuned)
     if args.step == "tune":
@@ -316,12 +324,16 @@ def main(argv: list[str] | None = None) -> int:
         pairs = sum(len(p["candidates"]) for p in pending)  # type: ignore[arg-type]
         print(f"{pairs} pairs to grade over {len(pending)} queries: {WORK / 'todo.jsonl'}")
         return 0
-    table = score(runs, grades)
+    return _print_table(runs, args.out)
+
+
+def _print_table(runs: Sequence[dict[str, object]], out: Path | None) -> int:
+    table = score(runs, load_grades())
     print(markdown(table))
-    if args.out:
+    if out:
         clean = {s: {v: {m: x for m, x in c.items() if m != "_ndcg"} for v, c in r.items()}
                  for s, r in table.items()}  # fmt: skip
-        args.out.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
+        out.write_text(json.dumps(clean, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
