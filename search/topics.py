@@ -1,18 +1,18 @@
-"""Recurring topics (热点): the records of a date window grouped by meaning and named.
+"""Recurring topics (热点): the records of a date window grouped by problem and named.
 
-BERTopic's recipe on what the index already holds: a record's vector is the normalised mean
-of its passage vectors; FAISS k-means groups the window's records (k from :func:`choose_k`);
-each group is named by its most distinctive terms (c-TF-IDF over the record-level BM25
-vocabulary, which is jieba's tokens with stopwords and reply boilerplate already out) and the
-titles nearest its centre. The trend compares with the window of the same length before.
-Everything per record is computed once per loaded index, so a one-year window takes
-milliseconds (bench/overview_speed.py).
+BERTopic's recipe on what the index already holds, with a cohesion rule on top. A record's
+vector is the centred mean of its question-side passage vectors (:mod:`search.topic_features`);
+FAISS spherical k-means makes fine groups (k from :func:`choose_k`); members far from their
+centre leave the group, and only groups whose members are close to one another
+(:data:`MIN_COHESION`) become topics — the rest are counted as 「其他（未成主题）」 rather than
+shown as grab-bags. Each topic is named by the terms most of its members share and few other
+records use. The trend compares with the window of the same length before. Everything per
+record is computed once per loaded index (bench/overview_speed.py).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -21,29 +21,25 @@ from typing import Any
 
 import faiss
 import numpy as np
-from scipy import sparse
 
 from index.store import LoadedIndex
 from search.counts import UNSTATED, FacetCount
 from search.filters import reply_matches
 from search.request import Filters
+from search.topic_features import topic_features
 
 logger = logging.getLogger(__name__)
 
 SEED = 20201  # k-means seed: the same window always gives the same topics
-MIN_K, MAX_K = 2, 30
-RECORDS_PER_TOPIC = 40  # choose_k: about one topic per this many records (see choose_k)
-MIN_TOPIC = 3  # smaller groups are left out of the list (still counted in ``others``)
+MIN_K, MAX_K = 2, 80
+RECORDS_PER_TOPIC = 15  # choose_k: fine groups, about one per this many records
+MIN_MEMBER_COSINE = 0.5  # a record this far from its group's centre leaves the group
+MIN_COHESION = 0.26  # mean pairwise cosine of a topic's members (centred vectors), at least
+MIN_TOPIC = 5  # fewer members left: not a topic (counted in ``others``)
 TERMS_PER_TOPIC = 6
-# Masked place names (A市, A2区), numbers and Latin fragments name no problem.
-_NOT_A_TERM = re.compile(r"^[\dA-Za-z.%\-]+[市区县镇乡村街]?$|^.$")
-# Words of every message and reply (who writes, who answers, that it was handled); the
-# segmenter's stopwords keep the rest of the boilerplate out already.
-GENERIC_TERMS = frozenset(
-    "政府 部门 工作 投诉 反映 问题 要求 咨询 请求 相关 希望 情况 处理 管理 调查 西地 西地省 "
-    "有关 单位 办理 进行 领导 群众 市民 网友 你好 您好 电话 联系 回复 答复 留言 感谢 感谢您 "
-    "支持 我局 先例".split()
-)
+MIN_TERM_COVERAGE = 0.25  # a name term is in at least this share of the topic's members
+MAX_LIFT = 20.0  # past 20× its share overall a term is distinctive enough: coverage decides
+OTHERS_LABEL = "其他（未成主题）"
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ class TopicReport:
     records: int
     k: int
     topics: tuple[Topic, ...]
-    others: int  # records in groups smaller than MIN_TOPIC
+    others: int  # window records in no topic (「其他（未成主题）」)
     settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,21 +86,23 @@ class TopicReport:
 
 
 def choose_k(records: int) -> int:
-    """One topic per :data:`RECORDS_PER_TOPIC` records, within [MIN_K, MAX_K] and ≤ n/3.
+    """One group per :data:`RECORDS_PER_TOPIC` records, within [MIN_K, MAX_K] and ≤ n/3.
 
-    On 附件4 a year holds ~900 records → 23 topics; fewer, larger groups mixed problems,
-    more split one problem by district (bench/README, "Topics").
+    On 附件4 a year holds ~900 records → 62 groups, of which the cohesive become topics;
+    n/40 groups mixed problems (half judged incoherent), n/15 with the cohesion rule keeps
+    them apart (bench/README, "Topics").
     """
     return max(1, min(MAX_K, max(MIN_K, round(records / RECORDS_PER_TOPIC)), records // 3))
 
 
 class TopicModel:
-    """Record vectors and record × term counts of one loaded index, computed once."""
+    """Record vectors and record × term presence of one loaded index, computed once."""
 
     def __init__(self, index: LoadedIndex) -> None:
         self.replies = index.replies
-        self.vectors = _record_vectors(index)
-        self.terms, self.vocab = _record_terms(index)
+        features = topic_features(index)
+        self.vectors, self.terms, self.vocab = features.vectors, features.terms, features.vocab
+        self._share = features.share
         self._dates = np.array([r.date or "" for r in self.replies])
 
     def topics(self, date_from: str, date_to: str, filters: Filters | None = None) -> TopicReport:
@@ -112,20 +110,21 @@ class TopicModel:
         window = self._records(date_from, date_to, filters)
         k = choose_k(len(window))
         settings = {"k_rule": f"n/{RECORDS_PER_TOPIC} in [{MIN_K},{MAX_K}]", "seed": SEED,
-                    "min_topic": MIN_TOPIC, "vectors": "mean of passage vectors"}  # fmt: skip
+                    "min_member_cosine": MIN_MEMBER_COSINE, "min_cohesion": MIN_COHESION,
+                    "min_topic": MIN_TOPIC, "min_term_coverage": MIN_TERM_COVERAGE,
+                    "vectors": "centred mean of question-side passage vectors",
+                    "terms": "question-side; not in > 5% of all records; stop list"}  # fmt: skip
         if len(window) < MIN_TOPIC:
             return TopicReport(date_from, date_to, len(window), 0, (), len(window), settings)
-        centroids, labels = _kmeans(self.vectors[window], k)
-        previous = self._previous_counts(date_from, date_to, filters, centroids, labels, window)
-        groups = [window[labels == c] for c in range(k)]
-        names = self._c_tf_idf([g for g in groups])
+        groups = cohesive_groups(self.vectors, window, k)
+        centres = [_centre(self.vectors[g]) for g in groups]
+        previous = self._previous_counts(date_from, date_to, filters, groups, centres)
+        names = self._names(groups)
         topics = [
-            self._topic(group, centroids[c], names[c], int(previous[c]))
-            for c, group in enumerate(groups)
-            if len(group) >= MIN_TOPIC
+            self._topic(g, centres[c], names[c], int(previous[c])) for c, g in enumerate(groups)
         ]
         topics.sort(key=lambda t: (-t.size, t.doc_ids[0]))
-        others = sum(len(g) for g in groups if len(g) < MIN_TOPIC)
+        others = len(window) - sum(t.size for t in topics)
         return TopicReport(date_from, date_to, len(window), k, tuple(topics), others, settings)
 
     def _records(self, date_from: str, date_to: str, filters: Filters | None) -> np.ndarray:
@@ -142,36 +141,38 @@ class TopicModel:
         date_from: str,
         date_to: str,
         filters: Filters | None,
-        centroids: np.ndarray,
-        labels: np.ndarray,
-        window: np.ndarray,
+        groups: Sequence[np.ndarray],
+        centres: Sequence[np.ndarray],
     ) -> np.ndarray:
         """Previous-window records per topic: nearest centre, and at least as close to it as
         the 10th percentile of the topic's own members (so unrelated records don't count)."""
         start, stop = _previous_window(date_from, date_to)
         before = self._records(start, stop, filters)
-        counts = np.zeros(len(centroids), dtype=np.int64)
-        if not len(before):
+        counts = np.zeros(len(groups), dtype=np.int64)
+        if not len(before) or not len(groups):
             return counts
-        own = np.einsum("ij,ij->i", self.vectors[window], centroids[labels])
-        cut = np.array([np.percentile(own[labels == c], 10) if (labels == c).any() else 1.0
-                        for c in range(len(centroids))])  # fmt: skip
-        sims = self.vectors[before] @ centroids.T
+        matrix = np.vstack(centres)
+        own = [self.vectors[g] @ c for g, c in zip(groups, centres, strict=True)]
+        cut = np.array([np.percentile(sims, 10) for sims in own])
+        sims = self.vectors[before] @ matrix.T
         nearest = sims.argmax(axis=1)
         close = sims[np.arange(len(before)), nearest] >= cut[nearest]
         np.add.at(counts, nearest[close], 1)
         return counts
 
-    def _c_tf_idf(self, groups: Sequence[np.ndarray]) -> list[tuple[str, ...]]:
-        """Each group's most distinctive terms: tf within the group × log(1 + A / tf overall)."""
-        tf = np.vstack([np.asarray(self.terms[g].sum(axis=0)).ravel() for g in groups])
-        average = tf.sum() / max(len(groups), 1)
-        idf = np.log1p(average / np.maximum(tf.sum(axis=0), 1))
-        weights = tf / np.maximum(tf.sum(axis=1, keepdims=True), 1) * idf
+    def _names(self, groups: Sequence[np.ndarray]) -> list[tuple[str, ...]]:
+        """Each topic's terms: in at least :data:`MIN_TERM_COVERAGE` of its members (and two),
+        ranked by share in the topic × log(share in the topic / share in all records) — so
+        a name says what most members ask about, not a word one of them used."""
         names = []
-        for row in weights:
-            top = np.argsort(-row, kind="stable")[:TERMS_PER_TOPIC]
-            names.append(tuple(self.vocab[int(i)] for i in top if row[i] > 0))
+        for group in groups:
+            inside = np.asarray(self.terms[group].sum(axis=0)).ravel()
+            share = inside / len(group)
+            enough = inside >= max(2.0, MIN_TERM_COVERAGE * len(group))
+            lift = np.log(np.clip(share / np.maximum(self._share, 1e-9), 1.0, MAX_LIFT))
+            score = np.where(enough, share * lift, 0.0)
+            top = [int(i) for i in np.argsort(-score, kind="stable")[:20] if score[i] > 0]
+            names.append(_distinct([(self.vocab[i], int(inside[i])) for i in top]))
         return names
 
     def _topic(
@@ -192,30 +193,51 @@ class TopicModel:
         )
 
 
-def _record_vectors(index: LoadedIndex) -> np.ndarray:
-    """Each record's normalised mean passage vector (zeros for a record without passages)."""
-    position = {r.doc_id: i for i, r in enumerate(index.replies)}
-    rows = np.array([position[c.doc_id] for c in index.chunks], dtype=np.int64)
-    sums = np.zeros((len(index.replies), index.vectors.shape[1]), dtype=np.float32)
-    np.add.at(sums, rows, index.vectors.astype(np.float32))
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return np.ascontiguousarray(sums / np.maximum(norms, 1e-12), dtype=np.float32)
+def _distinct(candidates: Sequence[tuple[str, int]]) -> tuple[str, ...]:
+    """Up to :data:`TERMS_PER_TOPIC` of ``(term, members)``, best first, without the pieces
+    jieba also cuts from a compound (自来 beside 自来水): of two terms one inside the other,
+    the longer stays when nearly as many members have it, else the shorter."""
+    chosen: list[tuple[str, int]] = []
+    for term, count in candidates:
+        overlap = next((i for i, (c, _) in enumerate(chosen) if c in term or term in c), None)
+        if overlap is None:
+            chosen.append((term, count))
+        elif chosen[overlap][0] in term and count >= 0.8 * chosen[overlap][1]:
+            chosen[overlap] = (term, count)
+        if len(chosen) == TERMS_PER_TOPIC:
+            break
+    return tuple(term for term, _ in chosen)
 
 
-def _record_terms(index: LoadedIndex) -> tuple[sparse.csr_matrix, list[str]]:
-    """Record × term presence (0/1) from the record-level BM25 matrix, and the vocabulary,
-    with terms that name no problem (single characters, numbers, masked places) left out."""
-    retriever = index.record_keyword.retriever  # type: ignore[attr-defined]
-    scores = retriever.scores
-    vocab = sorted(retriever.vocab_dict, key=retriever.vocab_dict.get)
-    matrix = sparse.csc_matrix(
-        (np.ones_like(scores["data"], dtype=np.float32), scores["indices"], scores["indptr"]),
-        shape=(int(scores["num_docs"]), len(scores["indptr"]) - 1),
-    ).tocsr()
-    names = vocab[: matrix.shape[1]]
-    keep = np.array([not (_NOT_A_TERM.match(t) or t in GENERIC_TERMS) for t in names], dtype=bool)
-    matrix = matrix @ sparse.diags(keep.astype(np.float32))
-    return matrix.tocsr(), vocab
+def cohesive_groups(vectors: np.ndarray, window: np.ndarray, k: int) -> list[np.ndarray]:
+    """The window's k-means groups that hold together, each without its far members.
+
+    A member whose cosine to its group's centre is under :data:`MIN_MEMBER_COSINE` leaves;
+    the group stays when :data:`MIN_TOPIC` members remain and their mean pairwise cosine
+    (:func:`cohesion`) reaches :data:`MIN_COHESION`. Ids are rows of ``vectors``.
+    """
+    centroids, labels = _kmeans(vectors[window], k)
+    groups = []
+    for c in range(k):
+        members = window[labels == c]
+        members = members[vectors[members] @ centroids[c] >= MIN_MEMBER_COSINE]
+        if len(members) >= MIN_TOPIC and cohesion(vectors[members]) >= MIN_COHESION:
+            groups.append(members)
+    return groups
+
+
+def cohesion(vectors: np.ndarray) -> float:
+    """Mean cosine between distinct pairs of unit ``vectors`` (1.0 for fewer than two)."""
+    n = len(vectors)
+    if n < 2:
+        return 1.0
+    total = vectors.sum(axis=0)
+    return float((total @ total - n) / (n * (n - 1)))
+
+
+def _centre(vectors: np.ndarray) -> np.ndarray:
+    mean = vectors.mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
 
 
 def _kmeans(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

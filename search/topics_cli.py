@@ -13,7 +13,7 @@ from index.reply import GRADES, KIND_LABELS, KINDS
 from index.store import open_index
 from search.counts import MEASURE_LABELS, OverviewCounts
 from search.request import Filters, parse_date
-from search.topics import TopicModel, TopicReport
+from search.topics import OTHERS_LABEL, TopicModel, TopicReport
 
 
 def topics_parser() -> argparse.ArgumentParser:
@@ -59,7 +59,7 @@ def describe(report: TopicReport) -> str:
         )
         lines += [f"   · {title}" for title in topic.titles]
     if report.others:
-        lines.append(f"另有 {report.others} 件不成话题")
+        lines.append(f"{OTHERS_LABEL}：{report.others} 件")
     return "\n".join(lines)
 
 

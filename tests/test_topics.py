@@ -1,16 +1,34 @@
-"""Recurring topics: deterministic on a fake index, named by terms, trends, the CLI."""
+"""Recurring topics: the cohesion rule, names, question-side features, determinism, the CLI.
+
+The fake embedder's vectors have no topical structure, so the tests that need topics out of
+the fake index loosen the cohesion rule (``loose``); the rule itself is tested on vectors
+made for it."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.store import open_index
 from search import Filters
+from search import topics as topics_module
 from search.__main__ import main
-from search.topics import MAX_K, MIN_K, TopicModel, _previous_window, choose_k
+from search.topic_features import MAX_TERM_SHARE, STOP_TERMS, topic_features
+from search.topics import (
+    MAX_K,
+    MIN_COHESION,
+    MIN_K,
+    MIN_TOPIC,
+    TopicModel,
+    _distinct,
+    _previous_window,
+    choose_k,
+    cohesion,
+    cohesive_groups,
+)
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +36,20 @@ def model(fake_index: Path) -> TopicModel:
     return TopicModel(open_index(fake_index))
 
 
+@pytest.fixture
+def loose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every group of three or more a topic: the fake vectors have no topics to find."""
+    monkeypatch.setattr(topics_module, "MIN_COHESION", -1.0)
+    monkeypatch.setattr(topics_module, "MIN_MEMBER_COSINE", -1.0)
+    monkeypatch.setattr(topics_module, "MIN_TOPIC", 3)
+
+
 def _window(model: TopicModel) -> tuple[str, str]:
     dates = sorted(r.date for r in model.replies if r.date)
     return dates[0], dates[-1]
 
 
+@pytest.mark.usefixtures("loose")
 def test_topics_are_deterministic(fake_index: Path, model: TopicModel) -> None:
     start, stop = _window(model)
     first = model.topics(start, stop)
@@ -32,6 +59,7 @@ def test_topics_are_deterministic(fake_index: Path, model: TopicModel) -> None:
     assert first.topics, "the bundled corpus has enough dated records for a topic"
 
 
+@pytest.mark.usefixtures("loose")
 def test_each_record_is_in_one_topic_or_the_rest(model: TopicModel) -> None:
     report = model.topics(*_window(model))
     ids = [d for t in report.topics for d in t.doc_ids]
@@ -48,6 +76,7 @@ def _position(model: TopicModel, doc_id: str) -> int:
     return next(i for i, r in enumerate(model.replies) if r.doc_id == doc_id)
 
 
+@pytest.mark.usefixtures("loose")
 def test_filters_narrow_the_window(model: TopicModel) -> None:
     start, stop = _window(model)
     kinds = Filters.parse(kinds=["message_reply"])
@@ -65,9 +94,9 @@ def test_an_empty_window_has_no_topics(model: TopicModel) -> None:
 
 
 def test_k_rule() -> None:
-    assert choose_k(924) == 23
+    assert choose_k(924) == 62
     assert choose_k(10_000) == MAX_K
-    assert choose_k(30) == MIN_K
+    assert choose_k(20) == MIN_K
     assert choose_k(4) == 1
 
 
@@ -76,6 +105,7 @@ def test_previous_window_has_the_same_length() -> None:
     assert _previous_window("2020-03-01", "2020-03-31") == ("2020-01-30", "2020-02-29")
 
 
+@pytest.mark.usefixtures("loose")
 def test_cli_prints_topics(fake_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["topics", "--index", str(fake_index), "--from", "2000", "--to", "2030"]
     assert main([*args, "--json"]) == 0
@@ -86,6 +116,104 @@ def test_cli_prints_topics(fake_index: Path, capsys: pytest.CaptureFixture[str])
     assert "个话题" in capsys.readouterr().out
 
 
+def test_strict_rule_sends_the_fake_index_to_others(
+    fake_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Vectors without topical structure make no topic: every record is 「其他（未成主题）」."""
+    assert main(["topics", "--index", str(fake_index), "--from", "2000", "--to", "2030"]) == 0
+    out = capsys.readouterr().out
+    assert "0 个话题" in out and "其他（未成主题）" in out
+
+
+def _blob(rng: np.random.Generator, axis: int, n: int, spread: float) -> np.ndarray:
+    points = np.zeros((n, 16), dtype=np.float32)
+    points[:, axis] = 1.0
+    points += rng.normal(0, spread, size=points.shape).astype(np.float32)
+    return points
+
+
+def _unit(points: np.ndarray) -> np.ndarray:
+    return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_tight_groups_become_topics_and_scatter_does_not() -> None:
+    rng = np.random.default_rng(0)
+    tight = [_blob(rng, 0, 8, 0.15), _blob(rng, 1, 8, 0.15)]
+    scatter = rng.normal(size=(12, 16)).astype(np.float32)
+    vectors = _unit(np.vstack([*tight, scatter]))
+    groups = cohesive_groups(vectors, np.arange(len(vectors)), 6)
+    kept = sorted(sorted(int(i) for i in g) for g in groups)
+    assert kept == [list(range(8)), list(range(8, 16))]
+    assert all(cohesion(vectors[g]) >= MIN_COHESION for g in groups)
+
+
+def test_a_far_member_leaves_its_group() -> None:
+    rng = np.random.default_rng(1)
+    group = _blob(rng, 0, 9, 0.1)
+    stray = np.zeros((1, 16), dtype=np.float32)
+    stray[0, 0], stray[0, 5] = 0.3, 1.0  # nearest this group, but far from its centre
+    vectors = _unit(np.vstack([group, stray]))
+    (kept,) = cohesive_groups(vectors, np.arange(10), 1)
+    assert sorted(int(i) for i in kept) == list(range(9))
+
+
+def test_a_group_too_small_after_trimming_is_no_topic() -> None:
+    rng = np.random.default_rng(2)
+    vectors = _unit(_blob(rng, 0, MIN_TOPIC - 1, 0.05))
+    assert cohesive_groups(vectors, np.arange(len(vectors)), 1) == []
+
+
+def test_cohesion_is_the_mean_pairwise_cosine() -> None:
+    vectors = _unit(np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32))
+    pairs = [float(vectors[i] @ vectors[j]) for i, j in ((0, 1), (0, 2), (1, 2))]
+    assert cohesion(vectors) == pytest.approx(sum(pairs) / 3)
+    assert cohesion(vectors[:1]) == 1.0
+
+
+def test_features_come_from_the_question_and_are_centred(fake_index: Path) -> None:
+    index = open_index(fake_index)
+    features = topic_features(index)
+    present = np.linalg.norm(features.vectors, axis=1) > 0
+    assert np.allclose(np.linalg.norm(features.vectors[present], axis=1), 1.0, atol=1e-5)
+    assert np.linalg.norm(features.vectors[present].mean(axis=0)) < 0.5
+    asked = {c.doc_id for c in index.chunks if c.field == "question"}
+    assert asked, "the bundled corpus has records with a question"
+    used = np.flatnonzero(np.asarray(features.terms.sum(axis=0)).ravel())
+    names = {features.vocab[i] for i in used}
+    assert names and not names & STOP_TERMS
+    assert all(
+        features.share[i] <= MAX_TERM_SHARE or features.share[i] * len(index.replies) <= 20
+        for i in used
+    )
+    # A record with a question is described by its question's words only.
+    position = {r.doc_id: i for i, r in enumerate(index.replies)}
+    for doc_id in sorted(asked)[:5]:
+        row = features.terms[position[doc_id]]
+        question = "".join(
+            c.text for c in index.chunks if c.doc_id == doc_id and c.field == "question"
+        )
+        assert all(features.vocab[i] in question for i in row.indices)
+
+
+def test_names_take_terms_most_members_share(model: TopicModel) -> None:
+    report = model.topics(*_window(model))
+    position = {r.doc_id: i for i, r in enumerate(model.replies)}
+    for topic in report.topics:
+        rows = [position[d] for d in topic.doc_ids]
+        for term in topic.terms:
+            column = model.vocab.index(term)
+            have = int(model.terms[rows, column].sum())
+            assert have >= max(2, topics_module.MIN_TERM_COVERAGE * topic.size)
+
+
 def test_cli_refuses_a_bad_date(fake_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["topics", "--index", str(fake_index), "--from", "2019-13", "--to", "2020"]) == 2
     assert capsys.readouterr().err.startswith("error:")
+
+
+def test_names_drop_the_pieces_of_a_compound() -> None:
+    assert _distinct([("自来水", 10), ("自来", 10), ("用水", 6)]) == ("自来水", "用水")
+    assert _distinct([("乱收", 10), ("乱收费", 9), ("司机", 5)]) == ("乱收费", "司机")
+    assert _distinct([("公交", 10), ("公交线路", 3)]) == ("公交",)
+    many = [(f"词{i}", 5) for i in range(10)]
+    assert len(_distinct(many)) == topics_module.TERMS_PER_TOPIC

@@ -1,0 +1,107 @@
+"""What topics are built from, per record and once per loaded index: vectors and terms.
+
+Both come from what describes the problem — the question-side passages (title + message),
+not the reply, whose boilerplate ("经调查核实…") makes every record look alike. A record
+without question passages falls back to all of its passages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from index.store import LoadedIndex
+
+# Masked place names (A市, A2区), numbers and Latin fragments name no problem.
+_NOT_A_TERM = re.compile(r"^[\dA-Za-z.%\-]+[市区县镇乡村街]?$|^.$")
+# A term in more than this share of all records says nothing about one problem (政策, 建设,
+# 小区, 公司, 村民…): 5% of 附件4 is ~140 records.
+MAX_TERM_SHARE = 0.05
+# ... and in more than this many records: on a small index 5% is one record, no evidence.
+MIN_GENERIC_RECORDS = 20
+# Words that slip under the share cap yet name no problem: who writes or answers, and
+# connectives people use in complaints.
+STOP_TERMS = frozenset(
+    "政府 部门 工作 投诉 反映 问题 要求 咨询 请求 相关 希望 情况 处理 管理 调查 西地 西地省 "
+    "有关 单位 办理 进行 领导 群众 市民 网友 你好 您好 电话 联系 回复 答复 留言 感谢 感谢您 "
+    "支持 我局 先例 既然 差不多 不多 形式 不仅 综上所述 综上 用来 该项 名义 嘴上 为何 "
+    "是否 怎么 为什么 一直 已经 目前 现在 至今 迟迟 多次 多年 严重 请问 恳请 谢谢 麻烦 "
+    "近期 刚刚 很快 以来 竟然 难以 不敢 极大 种种 之中 百忙之中 每个 每次 上下 位于 此处 "
+    "告诉 采取 适用 核实 解决问题 求解 我于 第三 一个月 半年 三年".split()
+)
+
+
+@dataclass(frozen=True)
+class TopicFeatures:
+    """Per record: a centred unit vector (rows) and question-side term presence (0/1)."""
+
+    vectors: np.ndarray  # records × dim, float32, unit rows (zeros for a record without text)
+    terms: sparse.csr_matrix  # records × vocabulary, 1 where the record's question has it
+    vocab: list[str]
+    share: np.ndarray  # per term: share of all records whose question has it
+
+
+def topic_features(index: LoadedIndex) -> TopicFeatures:
+    """Vectors and terms of every record of ``index`` (see the module docstring)."""
+    n = len(index.replies)
+    position = {r.doc_id: i for i, r in enumerate(index.replies)}
+    rows = np.array([position[c.doc_id] for c in index.chunks], dtype=np.int64)
+    asked = np.array([c.field == "question" for c in index.chunks], dtype=bool)
+    has_question = np.zeros(n, dtype=bool)
+    has_question[rows[asked]] = True
+    describing = asked | ~has_question[rows]
+    vectors = _centred_means(index.vectors, rows, describing, n)
+    terms, vocab = _question_terms(index, rows, describing, n)
+    share = np.asarray(terms.sum(axis=0)).ravel() / max(n, 1)
+    counts = share * n
+    generic = (share > MAX_TERM_SHARE) & (counts > MIN_GENERIC_RECORDS)
+    keep = np.array([_is_term(t) for t in vocab], dtype=bool) & ~generic
+    terms = (terms @ sparse.diags(keep.astype(np.float32))).tocsr()
+    terms.eliminate_zeros()
+    return TopicFeatures(vectors, terms, vocab, share)
+
+
+def _is_term(term: str) -> bool:
+    return not (_NOT_A_TERM.match(term) or term in STOP_TERMS)
+
+
+def _centred_means(vectors: np.ndarray, rows: np.ndarray, use: np.ndarray, n: int) -> np.ndarray:
+    """Normalised mean of the used passage vectors per record, centred on the index's mean.
+
+    Centring matters: this model's vectors share a large common direction (any two records
+    score cosine ~0.85), which leaves no room between "same problem" and "unrelated";
+    after centring, unrelated records score ~0 and a problem's records ~0.2–0.4.
+    """
+    sums = np.zeros((n, vectors.shape[1]), dtype=np.float32)
+    np.add.at(sums, rows[use], vectors[use].astype(np.float32))
+    present = np.linalg.norm(sums, axis=1) > 0
+    means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    if present.any():
+        means[present] -= means[present].mean(axis=0)
+    means[~present] = 0.0
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return np.ascontiguousarray(means / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _question_terms(
+    index: LoadedIndex, rows: np.ndarray, use: np.ndarray, n: int
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """Record × term presence from the passage-level BM25 matrix (jieba tokens, stopwords
+    out) over the used passages, and the vocabulary in column order."""
+    retriever = index.keyword.retriever  # type: ignore[attr-defined]
+    scores = retriever.scores
+    vocab = sorted(retriever.vocab_dict, key=retriever.vocab_dict.get)
+    passages = sparse.csc_matrix(
+        (np.ones_like(scores["data"], dtype=np.float32), scores["indices"], scores["indptr"]),
+        shape=(int(scores["num_docs"]), len(scores["indptr"]) - 1),
+    ).tocsr()
+    used = np.flatnonzero(use)
+    gather = sparse.csr_matrix(
+        (np.ones(len(used), dtype=np.float32), (rows[used], used)), shape=(n, len(rows))
+    )
+    terms = (gather @ passages).tocsr()
+    terms.data[:] = 1.0
+    return terms, vocab[: terms.shape[1]]
