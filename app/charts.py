@@ -15,7 +15,7 @@ import pandas as pd
 
 from index.reply import GRADE_LABELS, KIND_LABELS
 from search.counts import UNSTATED, FacetCount, OverviewCounts
-from search.topics import Topic, TopicReport
+from search.topics import OTHERS_LABEL, Topic, TopicReport
 
 PASTED_CHARS = 60  # a query this long is a pasted message: the recurrence line shows
 TOP_ISSUERS = 10  # bars of the issuer chart
@@ -145,9 +145,10 @@ def render_topics(report: TopicReport | None) -> str:
     head = (
         f"{report.date_from} 至 {report.date_to}：{report.records} 件答复，"
         f"归为 {len(report.topics)} 个话题"
+        + (f"，{OTHERS_LABEL} {report.others} 件" if report.others else "")
     )
     if not report.topics:
-        return f'<div class="xl-notice xl-empty">{escape(head)}；记录太少，不足以归纳话题。</div>'
+        return f'<div class="xl-notice xl-empty">{escape(head)}；没有成形的话题。</div>'
     cards = "".join(_topic_card(n, t) for n, t in enumerate(report.topics, start=1))
     return f'<div class="xl-topics"><div class="xl-count">{escape(head)}</div>{cards}</div>'
 
