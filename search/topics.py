@@ -145,18 +145,17 @@ class TopicModel:
         centres: Sequence[np.ndarray],
     ) -> np.ndarray:
         """Previous-window records per topic: nearest centre, and at least as close to it as
-        the 10th percentile of the topic's own members (so unrelated records don't count)."""
+        :data:`MIN_MEMBER_COSINE` — the bar the topic's own members cleared (so unrelated
+        records don't count, and a tight topic is not compared with a looser past)."""
         start, stop = _previous_window(date_from, date_to)
         before = self._records(start, stop, filters)
         counts = np.zeros(len(groups), dtype=np.int64)
         if not len(before) or not len(groups):
             return counts
         matrix = np.vstack(centres)
-        own = [self.vectors[g] @ c for g, c in zip(groups, centres, strict=True)]
-        cut = np.array([np.percentile(sims, 10) for sims in own])
         sims = self.vectors[before] @ matrix.T
         nearest = sims.argmax(axis=1)
-        close = sims[np.arange(len(before)), nearest] >= cut[nearest]
+        close = sims[np.arange(len(before)), nearest] >= MIN_MEMBER_COSINE
         np.add.at(counts, nearest[close], 1)
         return counts
 
