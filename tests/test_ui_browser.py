@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from app.cli import launch
+from app.cli import Served, launch
 from index.build import build_index
 from search import Searcher
 from tests.conftest import BUNDLED_CORPUS, REPO
@@ -67,19 +67,20 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
     return Searcher.load(root / "index", embedder=FakeEmbedder())
 
 
-def _serve(searcher: Searcher, auth: tuple[str, str] | None) -> tuple[Any, str]:
+def _serve(searcher: Searcher, auth: tuple[str, str] | None) -> tuple[Served, str]:
     demo = build_app(searcher, subtitle="测试索引")
     port = _free_port()
-    launch(demo, host="127.0.0.1", port=port, auth=auth, block=False)
-    return demo, f"http://127.0.0.1:{port}/"
+    served = launch(demo, host="127.0.0.1", port=port, auth=auth, block=False)
+    assert served is not None  # block=False always hands the server back
+    return served, f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")
 def app_url(searcher: Searcher) -> Iterator[str]:
     """The app served on a free port, no login."""
-    demo, url = _serve(searcher, None)
+    served, url = _serve(searcher, None)
     yield url
-    demo.close()
+    served.close()
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +225,7 @@ def test_login_guards_page_and_api(searcher: Searcher) -> None:
     import httpx
     from gradio_client import Client
 
-    demo, url = _serve(searcher, ("staff", "s3cret"))
+    served, url = _serve(searcher, ("staff", "s3cret"))
     try:
         call = httpx.post(f"{url}gradio_api/call/search", json={"data": ["园区"]})
         assert call.status_code in (401, 403)
@@ -233,4 +234,4 @@ def test_login_guards_page_and_api(searcher: Searcher) -> None:
         client = Client(url, verbose=False, analytics_enabled=False, auth=("staff", "s3cret"))
         assert client.predict(query="园区", k=5, api_name="/search")
     finally:
-        demo.close()
+        served.close()
