@@ -28,9 +28,11 @@ from index.tune_train import TrainSettings
 from index.tune_work import work_folder
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit status."""
+def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
+    """Entry point; returns the exit status. ``own_process``: this is ``python -m index``
+    itself, so a build may lower the process's priority and threads (never a caller's)."""
     args = _parser().parse_args(argv)
+    args.own_process = own_process
     configure_logging(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return int(args.func(args))
@@ -51,16 +53,19 @@ def main(argv: list[str] | None = None) -> int:
 BUILD_NICE = 10  # a build yields the cores to the searches of an app served beside it
 
 
-def _yield_to_searches() -> None:
-    """Run this build at lower priority on all cores but one (threads inherit both)."""
+def _yield_to_searches(threads: int) -> None:
+    """Run this build at lower priority on ``threads`` torch threads (0: all cores but one)."""
     os.nice(BUILD_NICE)
     import torch  # the embedder loads it anyway
 
-    torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) - 1))
+    torch.set_num_threads(threads or max(1, len(os.sched_getaffinity(0)) - 1))
 
 
 def _build(args: argparse.Namespace) -> int:
-    _yield_to_searches()
+    if args.threads < 0:
+        raise ValueError("--threads must be 0 (all cores but one) or a positive number")
+    if args.own_process:
+        _yield_to_searches(args.threads)
     spec = parse_store(args.store, args.index or "")
     if spec.is_milvus:  # pymilvus only when Milvus is asked for
         from index.milvus_cli import build_command
@@ -201,6 +206,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--batch-size", type=int, default=16)
     build.add_argument("--fresh", action="store_true", help="re-embed everything")
     build.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="torch threads for embedding (default 0: all cores but one, so an app served "
+        "beside the build keeps a core; the build also runs at lower priority)",
+    )
+    build.add_argument(
         "--strict",
         action="store_true",
         help="fail (exit 2, the previous index kept) when any file or row is skipped",
@@ -253,4 +265,4 @@ def _tune_parser(
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(own_process=True))

@@ -67,8 +67,6 @@ def _bad_corpus(root: Path) -> Path:
 @pytest.fixture
 def quiet_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "load_embedder", lambda *a, **k: FakeEmbedder())
-    # the CLI lowers its own priority for a build; not the test process's
-    monkeypatch.setattr(cli, "_yield_to_searches", lambda: None, raising=False)
     # an earlier test's CLI call left a handler on a closed capture stream: start afresh
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
 

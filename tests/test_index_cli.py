@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
+from index import __main__ as index_cli
 from index.__main__ import main
 from index.reply import Reply
 from tests.conftest import BUNDLED_CORPUS
+from tests.fakes import FakeEmbedder
 
 
 def test_inspect_json_keys_are_exactly_the_reply_fields(
@@ -89,3 +92,14 @@ def test_info_verbose_after_the_sub_command(
 ) -> None:
     assert main(["info", str(fake_index), "-v"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["replies"] >= 10
+
+
+def test_a_build_called_in_process_leaves_the_callers_priority_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_cli, "load_embedder", lambda *a, **k: FakeEmbedder())
+    before = os.nice(0)
+    build = ["build", "--corpus", str(BUNDLED_CORPUS), "--index"]
+    assert index_cli.main([*build, str(tmp_path / "i")]) == 0
+    assert os.nice(0) == before
+    assert index_cli.main([*build, str(tmp_path / "j"), "--threads", "-1"]) == 2

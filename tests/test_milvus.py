@@ -138,7 +138,6 @@ def test_build_and_search_from_the_command_line(
     from index import milvus_cli
     from search import __main__ as search_cli
 
-    monkeypatch.setattr(index_cli, "_yield_to_searches", lambda: None)  # no nice 10 for pytest
     monkeypatch.setattr(milvus_cli, "load_embedder", lambda *a, **k: FakeEmbedder())
     monkeypatch.setattr(search_cli.Searcher, "load", _with_fake_embedder(search_cli.Searcher.load))
     assert index_cli.main(["build", "--corpus", str(_corpus(tmp_path)), "--store", lite]) == 0
