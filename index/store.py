@@ -233,17 +233,25 @@ def check_model(manifest: Manifest, model: ModelInfo, index_dir: Path) -> None:
     built = manifest.model
     if (built.fingerprint, built.dimension) != (model.fingerprint, model.dimension):
         spec = str(manifest.settings.get("model_spec") or "default")
+        where = _location_option(index_dir)
         # --model takes what load_embedder takes (the recorded spec), never the display name
         raise IndexMismatch(
             f"Index at {index_dir} was built with model '{built.name}' "
             f"(dimension {built.dimension}, fingerprint {built.fingerprint[:12]}), but the "
             f"model loaded now is '{model.name}' (dimension {model.dimension}, fingerprint "
             f"{model.fingerprint[:12]}). Query it with the model that built it: "
-            f"python -m search --index {shlex.quote(str(index_dir))} --model "
+            f"python -m search {where} --model "
             f"{shlex.quote(spec)} QUERY (or leave --model out: the index's own model is "
             f"loaded), or rebuild it for the new model: python -m index build --corpus CORPUS "
-            f"--index {shlex.quote(str(index_dir))} --fresh --model MODEL"
+            f"{where} --fresh --model MODEL"
         )
+
+
+def _location_option(index_dir: Path) -> str:
+    """The command-line option that names this index: a Milvus store or a local folder."""
+    location = str(index_dir)
+    option = "--store" if location.startswith("milvus") else "--index"
+    return f"{option} {shlex.quote(location)}"
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

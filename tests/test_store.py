@@ -84,3 +84,13 @@ def test_the_model_mismatch_message_suggests_a_command_that_works(
     monkeypatch.setattr(searcher, "load_embedder", fake_load)
     assert search_cli.main([*argv, "停车"]) == 0, capsys.readouterr().err
     assert specs == ["default"] and "停车" in capsys.readouterr().out
+
+
+def test_the_model_mismatch_message_names_a_milvus_store_with_store(fake_index: Path) -> None:
+    manifest = store.read_manifest(store.live_generation(fake_index))
+    other = FakeEmbedder(dimension=32)
+    loaded = store.ModelInfo(other.name, other.fingerprint, other.dimension, other.precision)
+    with pytest.raises(store.IndexMismatch) as info:
+        store.check_model(manifest, loaded, Path("milvus:data/x.db"))
+    assert "python -m search --store milvus:data/x.db --model" in str(info.value)
+    assert "--index" not in str(info.value)
