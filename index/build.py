@@ -179,7 +179,7 @@ def _commit(
     try:
         dense = FaissDense.build(payload.vectors, threshold=opts.dense_threshold)
         store.write_payload(paths, payload, dense, *keyword)
-        manifest = _manifest(model, segmenter, dense.kind, payload, opts, started)
+        manifest = build_manifest(model, segmenter, dense.kind, payload, opts, started)
         store.commit_generation(index_dir, paths, manifest)
     except BaseException:
         store.discard_generation(paths)
@@ -211,7 +211,7 @@ def _unchanged(
         return False
     segmenter = factory(harvest_terms(parsed.replies))
     payload = store.Payload(parsed.replies, chunks, np.zeros((0, 0)), [], skipped, [])
-    now = _manifest(model, segmenter, previous.manifest.dense_index, payload, opts, 0.0)
+    now = build_manifest(model, segmenter, previous.manifest.dense_index, payload, opts, 0.0)
     return previous.unchanged(now, parsed.raw_keys)
 
 
@@ -282,7 +282,7 @@ def record_text(reply: Reply) -> str:
     )
 
 
-def _manifest(
+def build_manifest(
     model: store.ModelInfo,
     segmenter: Segmenter,
     kind: str,
@@ -290,6 +290,7 @@ def _manifest(
     opts: BuildOptions,
     started: float,
 ) -> store.Manifest:
+    """The manifest of a generation built from ``payload`` (either engine writes it)."""
     replies, chunks, skipped = payload.replies, payload.chunks, payload.skipped
     kinds = Counter(r.kind for r in replies)
     fields = Counter(c.field for c in chunks)

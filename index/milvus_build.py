@@ -19,7 +19,14 @@ import numpy as np
 from pymilvus import MilvusClient
 
 from index import milvus_store, store
-from index.build import BuildOptions, BuildReport, _manifest, load_replies, record_text, text_key
+from index.build import (
+    BuildOptions,
+    BuildReport,
+    build_manifest,
+    load_replies,
+    record_text,
+    text_key,
+)
 from index.chunk import chunk_reply
 from index.dedup import near_duplicate_groups
 from index.embed import Embedder
@@ -65,7 +72,7 @@ def build_milvus(
         skipped,
         near_duplicate_groups(replies, chunks, vectors),
     )
-    manifest = _manifest(model, segmenter, "", payload, opts, started)
+    manifest = build_manifest(model, segmenter, "", payload, opts, started)
     sealed = milvus_store.write_generation(
         client, spec, payload, tokenize(payload, segmenter), manifest
     )
