@@ -1,5 +1,5 @@
-"""What a measure says besides its action: amounts, dates, the acting unit, a short title,
-and the policies a text cites."""
+"""What a measure says besides its action: amounts, dates, the acting unit and the policies
+a text cites (its title is made in :mod:`index.measure_title`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from collections.abc import Collection, Sequence
 from index import measure_cues as cue
 from index.docnum import BOOK_TITLE_RE, DOC_NUMBER_RE
 from index.reply import Policy
-
-MAX_TITLE = 20
 
 _AMOUNT_RE = re.compile(
     r"(?<![\d.])(?:(?<!\d)-)?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*[-~～至到]\s*\d+(?:\.\d+)?)?"
@@ -35,19 +33,9 @@ _POLICY_SUFFIX_RE = re.compile(
 )
 _GENERIC_RE = re.compile(r"实施|暂行|试行|管理|若干|相关|有关|该|此|本")
 _PROPOSAL_CONTEXT_RE = re.compile(r"(?:提出|号|您|代表|委员)[^。；]{0,8}$")
-# Filler a title does without: 进行/予以 before the verb, 了 after it.
-_TITLE_FILLER_RE = re.compile(r"进行了?|予以|作出了?|(?<=[\u4e00-\u9fff])了(?![解结])")
-_TITLE_TAIL_RE = re.compile(r"[\d.A-Za-z的、和及与或等，,（(]+$")
-_COMMA_RE = re.compile(r"[，,]")
-# Verb-like adverbs a title keeps ("加快停车场建设", not "停车场建设").
-_KEPT_ADVERB_RE = re.compile(r"(?:加快|加强|加大|严格)$")
 # 经X调查 / 由X组成: the unit after 经 or 由 is the one that acts.
 _AGENT_PREFIX_RE = re.compile(r"^(?:经|由)(?!济|于)")
 _AGENT_RE = re.compile(rf"(?:由|经)(?!济|于)(?P<unit>{cue.ACTOR_RE.pattern})")
-# A clause that only sets the scene: 接到投诉后 / 在…期间 / 对于…问题 / 针对…情况.
-_LEAD_CLAUSE_RE = re.compile(
-    r"(?:后|时|期间|以来|之后|过程中|基础上)$|^(?:接到|收到|对于|针对|关于|为了?)"
-)
 
 
 def extract_amounts(text: str) -> tuple[str, ...]:
@@ -80,84 +68,6 @@ def find_actor(span: Sequence[str], before: Sequence[str] = ()) -> str | None:
         if m:
             return m["unit"]
     return None
-
-
-def make_title(text: str) -> str:
-    """The action and its object in ≤ 20 characters, lead-ins, subject and 已/将 dropped.
-
-    "下一步，我局将把该点位纳入夜间巡查范围" -> "把该点位纳入夜间巡查范围".
-    """
-    rest = _drop_lead_clauses(text)
-    disposal = _DISPOSAL_RE.search(rest)
-    if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
-        return _fit("把" + _TITLE_FILLER_RE.sub("", rest[disposal.end() :]))
-    for _ in range(3):  # lead-in, subject, adverbs may come in either order
-        stripped, _ = cue.strip_lead(rest, keep_object=True)
-        if stripped == rest or not stripped:
-            break
-        rest = stripped
-    title = _TITLE_FILLER_RE.sub("", _restore_verb(text, rest)).strip() or text
-    return _fit(_TITLE_HEAD_RE.sub("", title) or title)
-
-
-def _fit(title: str) -> str:
-    """``title`` within 20 characters: notes and modifiers dropped first, then cut."""
-    for pattern in _TITLE_TRIMS:
-        if len(title) <= MAX_TITLE:
-            break
-        title = pattern.sub("", title) or title
-    if len(title) > MAX_TITLE:
-        title = _shorten(title)
-    return title
-
-
-# 将/把 + object + a verb of placing: the title keeps the object, with 把 (将 reads as future).
-_DISPOSAL_RE = re.compile(
-    r"(?:将|把)(?=[^，。将把]{1,15}?(?:纳入|列入|修至|交由|转为|改为|调整为|移交|转交|迁至|并入))"
-)
-# A title opens with its verb: no stray punctuation (、县）…), no 可/会/要 before it.
-_TITLE_HEAD_RE = re.compile(
-    r"^(?:[^\u4e00-\u9fffA-Za-z0-9《“]+|[^（(，]{0,4}[）)]"
-    r"|(?:都|均|也|还|便|可以?|会(?![同议商签])|要(?![求点])|在(?=努力|积极|加紧|抓紧|全力))+)+(?=[\u4e00-\u9fff《“]{2})"
-)
-# What a long title can lose first, in this order: notes in brackets, 为期…的 / 以…为…的
-# modifiers, the place and 关于 inside a 《title》, figures with their unit.
-_TITLE_TRIMS = (
-    re.compile(r"[（(][^（）()]{0,30}[）)]"),
-    re.compile(r"为期[^，、的]{1,8}的|以[^，、。]{1,12}?为[^，、。]{1,10}?的"),
-    re.compile(r"^(?:联合|会同|协同|配合|与|同)[^，。]{1,25}?(?:一起|一道|共同)"),
-    re.compile(r"(?<=《)(?:[^》]{0,8}?[省市县区])?(?:关于)?"),
-    re.compile(r"\d+(?:\.\d+)?(?:余|多)?[万亿千百]*[个名家项户元台套处条座所人次场笔]+"),
-)
-
-
-def _shorten(title: str) -> str:
-    """``title`` cut to 20 characters at a natural break: an unfinished 《title》 closed with
-    …》, else at the last 、; never leaving 的/和/、 or digits at the end."""
-    cut = title[:MAX_TITLE]
-    opened = cut.rfind("《")
-    if opened > cut.rfind("》"):  # an unfinished 《…: keep its start, mark the cut
-        return cut[: MAX_TITLE - 2] + "…》" if opened <= MAX_TITLE - 6 else cut[:opened]
-    if "、" in cut[6:]:
-        cut = cut[: cut.rindex("、")]
-    return _TITLE_TAIL_RE.sub("", cut) or title[:MAX_TITLE]
-
-
-def _restore_verb(text: str, rest: str) -> str:
-    """Put back 加快/加强/加大… when stripping took it: "加快停车场建设" is the action."""
-    cut = len(text) - len(rest)
-    m = _KEPT_ADVERB_RE.search(text[max(0, cut - 2) : cut])
-    return (m.group() + rest) if m and text.endswith(rest) else rest
-
-
-def _drop_lead_clauses(text: str) -> str:
-    """``text`` from its first clause that says more than a lead-in (下一步，/经查，/目前，)."""
-    parts = _COMMA_RE.split(text)
-    for k, part in enumerate(parts[:-1]):
-        rest, _ = cue.strip_lead(part)
-        if len(rest) > 2 and not _LEAD_CLAUSE_RE.search(part):
-            return "，".join(parts[k:])
-    return parts[-1] if len(parts) > 1 and len(parts[-1]) > 2 else text
 
 
 def extract_policies(text: str, *, exclude_titles: Collection[str] = ()) -> tuple[Policy, ...]:

@@ -39,10 +39,10 @@ from index.measure_fields import (
     extract_dates,
     extract_policies,
     find_actor,
-    make_title,
 )
 from index.measure_model import LinearModel, MeasureModel, default_model
 from index.measure_rules import apply_rules, is_lead_in
+from index.measure_title import make_title
 from index.normalize import is_date_line, normalize_text
 from index.reply import Handling, Measure, Stage
 
@@ -255,7 +255,10 @@ def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage:
     stretch = text[start:end]
     before = [c.text for c in clauses[: span[0]] if c.sentence == clauses[head].sentence]
     return Measure(
-        title=make_title(clauses[title_clause(clauses, head, span[1])].text),
+        title=make_title(
+            text[clauses[title_clause(clauses, head, span[1])].start : end],
+            context="，".join(before),
+        ),
         text=stretch,
         stage=stage,
         policies=extract_policies(stretch),

@@ -11,8 +11,9 @@ import pytest
 
 from index.clauses import split_clauses
 from index.handling import referral_unit
-from index.measure_fields import extract_dates, find_actor, make_title
+from index.measure_fields import extract_dates, find_actor
 from index.measure_model import LinearModel, MeasureModel, default_model, read_measure_model
+from index.measure_title import make_title
 from index.measures import (
     apply_rules,
     decode_spans,
@@ -206,7 +207,7 @@ def test_make_title_skips_lead_ins_subject_and_stage_words(text: str, title: str
         ("成立以校长为组长的心理健康教育工作领导小组", "成立心理健康教育工作领导小组"),
         ("出台《青岚市家庭医生签约服务提质增效实施方案》（岚卫健【2022】41号）",
          "出台《家庭医生签约服务提质增效实施方案》"),
-        ("、县）都在努力争取早日将水泥路修通", "努力争取早日将水泥路修通"),
+        ("、县）都在努力争取早日将水泥路修通", "争取早日将水泥路修通"),
         ("2015年，镇民政办将苏波本人纳入农村低保对象", "把苏波本人纳入农村低保对象"),
         ("要求当事人整改复原到位", "要求当事人整改复原到位"),
         ("会同市医保局制定签约服务收费政策", "会同市医保局制定签约服务收费政策"),
@@ -217,6 +218,64 @@ def test_make_title_skips_lead_ins_subject_and_stage_words(text: str, title: str
 )  # fmt: skip
 def test_make_title_names_the_action_and_its_object(text: str, title: str) -> None:
     assert make_title(text) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # Titles once cut mid-phrase: the subject and adverbials go, the verb phrase stays.
+        ("市政维护处将对向阳路新塘路口南侧的右拐弯车道进行改造",
+         "对向阳路新塘路口南侧的右拐弯车道改造"),
+        ("该酒吧按我局的要求于2019年12月完成整改", "该酒吧完成整改"),
+        ("以市第一人民医院、市中医院为龙头组建紧密型医疗集团3个", "组建紧密型医疗集团3个"),
+        # No action in the first clause: the next one holds it.
+        ("从12月10日起，对该路段实行交通管制", "对该路段实行交通管制"),
+        ("对于该酒吧的整改落实情况，我局将持续跟踪", "跟踪该酒吧的整改落实情况"),
+        # Figures stay whole; a verb without object takes what it is about.
+        ("由5个工作日压缩至3个工作日", "由5个工作日压缩至3个工作日"),
+        ("水口山工人运动纪念园征地工作已于2018年10月底全部完成",
+         "水口山工人运动纪念园征地工作完成"),
+        ("落实《中小微企业融资风险补偿资金管理办法》", "落实《中小微企业融资风险补偿资金管理…》"),
+    ],
+)  # fmt: skip
+def test_make_title_keeps_the_verb_phrase_whole(text: str, title: str) -> None:
+    assert make_title(text) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # Dev-split sentences: a long 的-modifier, a list before 等, a 文号 in nested brackets.
+        ("筛选有融资需求但从未获得贷款的企业建立首贷培植库", "筛选企业建立首贷培植库"),
+        ("归集市场监管、税务、社保、水电气等涉企信用信息1870万条", "归集涉企信用信息1870万条"),
+        ("印发《青岚市农村供水工程运行管理办法》（岚政办（2022）9号）",
+         "印发《青岚市农村供水工程运行管理办法》"),
+        # A list too long for 20 characters ends after a whole item.
+        ("落实县级政府主体责任、水行政主管部门行业监管责任和供水单位运行管理责任",
+         "落实县级政府主体责任"),
+        # 由 + unit is the actor; 对… stays with its verb; 6:00 is a time, not a clause break.
+        ("由新安镇人民政府组成调查组赴文昌社区进行实地调查", "组成调查组赴文昌社区实地调查"),
+        ("县医保中心工作人员已通过电话对您所诉情况进行了解和回复",
+         "通过电话对您所诉情况了解和回复"),
+        ("早上6:00-8:00,晚上18:00-21:00，对该处市容市貌严格管理", "对该处市容市貌严格管理"),
+        ("预计整改工作在11月15日前完成", "整改工作完成"),
+    ],
+)  # fmt: skip
+def test_make_title_shortens_by_phrases(text: str, title: str) -> None:
+    assert make_title(text) == title
+
+
+def test_a_verb_without_object_takes_the_subject_of_its_sentence() -> None:
+    context = "小区配套学校北垣区第五小学已于2022年10月开工"
+    assert make_title(context) == "北垣区第五小学开工"
+    assert make_title("计划2024年9月投入使用", context=context) == "北垣区第五小学投入使用"
+
+
+def test_long_titles_end_at_a_word_and_never_inside_a_figure() -> None:
+    text = "安排镇机关值班人员和相关村定补干部做好群众疏导工作"
+    title = make_title(text)
+    assert len(title) <= 20 and text.startswith(title)
+    assert not title.endswith(("做好", "群", "和", "的"))
 
 
 def test_titles_are_at_most_20_characters() -> None:

@@ -1,0 +1,338 @@
+"""A measure's short title: its verb and the object of that verb, ≤ 20 characters.
+
+Staff use the title as a heading when drafting, so it must read as an action: the subject
+(the actor is a field of its own), time and condition adverbials (于2019年12月, 从…起,
+待…后, 按…要求, 力争到…年) and stage words go; what is left is cut only at jieba word
+boundaries, at a phrase end, never inside a figure. A verb with no object of its own
+(开工, 投入使用) takes the noun it is about ("北垣区第五小学开工").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Sequence
+
+import jieba
+import jieba.posseg
+
+from index import measure_cues as cue
+from index.segment import DEFAULT_DICTIONARY, jieba_cache_dir
+from index.segment import _jieba_quiet as jieba_quiet
+
+MAX_TITLE = 20
+
+_CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
+# Clauses that only set the scene or a condition: never the title's clause.
+_SCENE_RE = re.compile(
+    r"(?:后|时|期间|以来|之后|过程中|基础上|之下|情况下|范围内|的)$"
+    r"|^(?:接到|收到|为了?|如果?|若|凡|只要|一旦|按照|根据|依据|依照|通过|经过|随着)"
+)
+# Adverbials before the verb, dropped wherever they open the rest of a clause.
+_ADVERBIAL_RE = re.compile(
+    r"^(?:(?:自|从|于|在|到|至|截至|截止)?"
+    rf"(?:{cue.DATE_PATTERN})(?:起|开始|以来|前|后|内|底|初)?"
+    r"|(?:从|自)[^，。]{1,15}?(?:起|开始)"
+    r"|待[^，。]{1,20}?后|在[^，。]{1,20}?(?:时间内|过程中|基础上|情况下|期间|之际|后|前|时|下)"
+    r"(?=[\u4e00-\u9fff])|(?:关于|对于|针对)[^，。]{1,30}?(?:问题|情况|一事|事项|事件|诉求)的?"
+    r"|(?:按照|按|根据|依据|依照|遵照)[^，。]{1,20}?(?:的)?(?:要求|规定|标准|部署|安排|意见|精神|程序)"
+    r"|(?:力争|争取|计划|预计|拟)(?:到|在|于)?\d{4}年(?:底|前|内|初)?(?:前)?"
+    r"|(?:早上|上午|中午|下午|晚上|凌晨)?\d{1,2}:\d{2}(?:-\d{1,2}:\d{2})?[,，、]?"
+    r"|预计|即将|准备|拟|的(?=[\u4e00-\u9fff])"
+    r"|力争(?!取)|第一时间|截至目前|目前|现已|现|同时|随即|随后|当即|立即|及时|迅速|专门|依法|切实"
+    r"|已经|已于|已|均已|也已|都已|业已|正在进行|正在|正|将于|将会|将(?=[继进加逐全尽积持在按依对与])"
+    r"|会(?![同议商签])|也|还|均|都"
+    r"|以[^，。]{2,16}?为(?:龙头|主|重点|抓手|依托|核心|载体|主体|牵头)"
+    r"|全部|全力|广泛|再次|下一步|下步|今后|接下来|近期|近日|日前|随后|之后|并且|并|另外|此外|又"
+    r"|继续|进一步|全面|积极|认真|逐步|尽快|主动|持续|不断|陆续|相继|先后|多次|共|累计|再"
+    r"|[\u4e00-\u9fff]{2}地(?=[\u4e00-\u9fff]{2}))"
+)
+# A title's own verb is never one of these (copulas, auxiliaries, the filler verbs).
+_NOT_TITLE_VERB = frozenset(
+    "是 有 为 在 将 把 对 会 要 能 可 可以 应 应当 需要 已 已经 进行 予以 作出 到 达到 属于 "
+    "系 成为 使 让 由 被 通过 经过 按照 根据".split()
+)
+_FILLER_RE = re.compile(r"进行(?:了(?!解))?|予以|作出了?|(?<=[\u4e00-\u9fff])了(?![解结])")
+# A title may not end on these: function words, a lone figure, an opened quote or bracket.
+_BAD_END_FLAGS = ("p", "c", "u", "d", "r", "x")
+_BAD_END_WORDS = frozenset(
+    "的 和 及 与 或 等 并 对 在 将 把 于 向 为 从 由 至 到 以 之 其 以及 及其".split()
+)
+# What a long title can lose first, in this order (figures are never dropped).
+_TRIMS = (
+    re.compile(r"[（(](?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,30}[）)]"),
+    re.compile(r"含[^，。、]{1,20}?在内的"),
+    re.compile(r"为期[^，、的]{1,8}的|以[^，、。]{1,12}?为[^，、。]{1,10}?的"),
+    re.compile(r"(?:“[^”]{1,12}”、?){2,}等"),
+    re.compile(r"在[^，。]{2,14}?(?:时段|期间|时|前|后|内|上|中)(?=[\u4e00-\u9fff]{2})"),
+    re.compile(r"(?<=《)(?:[^》]{0,8}?[省市县区])?(?:关于)?"),
+)
+_DISPOSAL_RE = re.compile(
+    r"(?:将|把)(?=[^，。将把]{1,15}?(?:纳入|列入|修至|交由|转为|改为|调整为|移交|转交|迁至|并入))"
+)
+# A stage word after a topic: "征地工作已于2018年完成" is about 征地工作.
+_SUBJECT_END_RE = re.compile(
+    r"已经|已于|均已|已|正在|预计|准备|即将|拟|计划(?!生育)|在(?=[^，。]{1,12}?(?:前|后|内))"
+    r"|今年|明年|年底|年内|将于|将会|也将|将(?=对|在|与|按|于|把|继续|进一步|加[强大快]|持续|积极"
+    r"|严格|及时|尽快|逐步|依法|全面|再)|按照?[^，。]{1,12}?要求|根据|依据|于(?=\d)|力争|(?:从|自)(?=\d)"
+)
+_KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
+# A verb phrase may open with one of these and its object (对占道摊主宣传教育).
+_PREPOSITIONS = ("对", "把", "将", "与", "向", "给", "为", "同", "由", "通过")
+_TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
+_SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就)+$")
+_PERSON_RE = re.compile(r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司))")
+_PHRASE_BREAKS = frozenset("、 ， , 和 及 与 以及 并 并且 或".split())
+_ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
+_HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
+
+_lock = threading.Lock()
+_tagger: jieba.posseg.POSTokenizer | None = None
+
+
+def make_title(text: str, *, context: str = "") -> str:
+    """The action and its object of the measure ``text`` in ≤ 20 characters.
+
+    The title comes from the first clause that holds an action once its subject and
+    adverbials are gone; ``context`` (the sentence before the measure) names what a verb
+    without object is about. "下一步，我局将加强巡查" -> "加强巡查";
+    "计划2024年9月投入使用" after "第五小学已于2022年10月开工，" -> "第五小学投入使用".
+    """
+    clauses = [c.strip() for c in _CLAUSE_RE.split(text) if c.strip()]
+    subject, about = _subject(context), ""
+    for clause in clauses:
+        title = _clause_title(clause, subject, about)
+        if title:
+            return title
+        subject = _subject(clause) or subject
+        about = _ABOUT_RE.sub("", clause) if _ABOUT_RE.match(clause) else about
+    # No verb anywhere: the first clause that says more than a time or a condition.
+    rests = [r for r in map(_strip_front, clauses) if len(r) >= 2]
+    return _fit(rests[0] if rests else text)
+
+
+def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
+    """The title of one clause, or ``None`` when the clause names no action."""
+    if _SCENE_RE.search(clause) or cue.CITIZEN_RE.match(clause):
+        return None
+    disposal = _DISPOSAL_RE.search(clause)
+    if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
+        return _fit("把" + _FILLER_RE.sub("", clause[disposal.end() :]))
+    rest, topic = _strip_front(clause), ""  # the actor is a field of its own, not a topic
+    stage = _SUBJECT_END_RE.search(rest)
+    if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
+        topic, rest = rest[: stage.start()], _strip_front(rest[stage.start() :])
+    words = _tag(_FILLER_RE.sub("", rest))
+    found = _verb_phrase(words)
+    if found is None:
+        return None
+    start, verb = found
+    before = "".join(w for w, _ in words[start:verb])
+    predicate = "".join(w for w, _ in words[verb:])
+    if start:  # "房屋拆迁实物详查工作已全面完成": a topic, not a verb
+        topic = topic or "".join(w for w, _ in words[:start])
+    title = before.replace("将", "把", 1) + predicate
+    if not _has_object(words[verb:]) and not before:
+        # "对于该酒吧的整改落实情况，我局将持续跟踪": what 跟踪 is about came first.
+        title = title + about if about else _with_subject(topic or subject, title)
+    return _fit(_HEAD_JUNK_RE.sub("", title) or title)
+
+
+def _is_topic(text: str) -> bool:
+    """Whether ``text`` (before 已/将…) is what the clause is about, not a verb phrase:
+    "征地工作" or "5月份的退休养老金", not "要求两家企业"."""
+    return not cue.ACTION_VERB_RE.match(text) or bool(_TOPIC_HEAD_RE.search(text))
+
+
+def _strip_front(clause: str) -> str:
+    """``clause`` without its subject, stage words and adverbials ("" if nothing else)."""
+    rest = _drop_adverbials(_HEAD_JUNK_RE.sub("", clause))
+    if rest:
+        stripped = cue.strip_lead(rest, keep_object=True)[0]
+        cut = len(rest) - len(stripped)
+        kept = _KEPT_ADVERB_RE.match(rest[max(0, cut - 2) : cut]) if stripped else None
+        rest = (kept.group() if kept else "") + stripped  # "加快停车场建设" is the action
+    return _drop_adverbials(rest) if rest else rest
+
+
+def _drop_adverbials(text: str) -> str:
+    for _ in range(8):  # adverbials come in any order
+        m = _ADVERBIAL_RE.match(text)
+        if not m:
+            break
+        text = text[m.end() :]
+    return text
+
+
+def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
+    """Where the title starts and where its verb is: a 对/为/把… phrase before the verb
+    stays with it ("为65岁以上老年人提供签约服务"), a noun before it does not."""
+    verb = _first_verb(words)
+    if verb is None:
+        return None
+    for k, (word, flag) in enumerate(words[: verb + 1]):
+        if word in _PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")):
+            # after 对/把/与… only a verb of the cue list ends the phrase ("对您所诉情况了解")
+            after = _first_verb(words[k + 1 :], cue_only=True)
+            end = k + 1 + after if after is not None else verb
+            if end <= k:
+                return verb, verb
+            if word == "由" and not _has_digit(words[k:end]):
+                return end, end  # 由+unit names the actor, a field of its own
+            return k, end
+    return verb, verb
+
+
+def _has_digit(words: Sequence[tuple[str, str]]) -> bool:
+    return any(ch.isdigit() for w, _ in words for ch in w)
+
+
+def _first_verb(words: Sequence[tuple[str, str]], *, cue_only: bool = False) -> int | None:
+    """Index of the first word that is an action verb (the cue list, else jieba's v tags)."""
+    for i, (word, flag) in enumerate(words):
+        if word in _NOT_TITLE_VERB:
+            continue
+        if cue_only:
+            if cue.ACTION_VERB_RE.fullmatch(word):
+                return i
+        elif cue.ACTION_VERB_RE.match(word) or flag.startswith("v") or flag == "l":
+            return i
+    return None
+
+
+def _has_object(words: Sequence[tuple[str, str]]) -> bool:
+    """Whether the verb phrase ``words`` (verb first) names something besides verbs."""
+    return any(
+        flag == "vn"
+        or not (flag.startswith(("v", "d", "a", "l", "u", "x")) or cue.ACTION_VERB_RE.fullmatch(w))
+        for w, flag in words[1:]
+    )
+
+
+def _subject(text: str) -> str:
+    """The noun the last clause of ``text`` is about: what stands before its first stage
+    word (已/将/正在…)."""
+    clause = _CLAUSE_RE.split(text)[-1]
+    m = re.search(r"已|将|正在|计划|预计|于\d", clause)
+    if not m or m.start() < 2:
+        return ""
+    head = cue.strip_lead(clause[: m.start()])[0] or clause[: m.start()]
+    return "" if cue.ACTION_VERB_RE.search(head) else head
+
+
+def _with_subject(subject: str, predicate: str) -> str:
+    """``subject`` + ``predicate``, the subject cut from its front at word boundaries."""
+    subject = _SUBJECT_TAIL_RE.sub("", subject)
+    if not subject or _PERSON_RE.match(subject) or cue.ACTOR_RE.fullmatch(subject):
+        return predicate  # a unit or a pronoun is the actor, not what the act is about
+    words = [w for w, _ in _tag(subject)]
+    while words and len("".join(words)) + len(predicate) > MAX_TITLE:
+        words.pop(0)
+    return "".join(words) + predicate
+
+
+def _fit(title: str) -> str:
+    """``title`` within 20 characters: notes, lists and modifiers dropped first, then cut
+    at the last word boundary that ends a phrase (never on 的/和/a figure)."""
+    title = title.strip()
+    for pattern in _TRIMS:
+        if len(title) <= MAX_TITLE:
+            break
+        title = pattern.sub("", title) or title
+    for drop in (_drop_modifier, _drop_list):
+        if len(title) > MAX_TITLE:
+            title = drop(title)
+    return _cut(title)
+
+
+def _drop_list(title: str) -> str:
+    """Drop an enumeration ending in 等 right after the verb: "归集市场监管、税务、社保等
+    涉企信用信息" -> "归集涉企信用信息" (the head noun after 等 says what they are)."""
+    tags = _tag(title)
+    words = [w for w, _ in tags]
+    if "等" not in words[2:] or words[0] in _PREPOSITIONS:
+        return title
+    end = words.index("等", 2)
+    listed = "".join(words[1:end])
+    if "、" not in listed or len("".join(words[end + 1 :])) < 2:
+        return title
+    if re.search(r"[的《》对向为与]", listed) or any(f.startswith("v") for _, f in tags[1:end]):
+        return title  # not a list of nouns: "安排人员做好说明、疏导等工作"
+    return words[0] + "".join(words[end + 1 :])
+
+
+def _drop_modifier(title: str) -> str:
+    """Drop the first 的-modifier of the object ("落实退休干部的独生子女补贴" keeps its
+    head "落实独生子女补贴" only when too long); never one that holds a figure."""
+    tags = _tag(title)
+    words = [w for w, _ in tags]
+    start = 2 if len(words) > 2 and words[0] in ("对", "把", "为", "向", "与") else 1
+    if "的" not in words[start:]:
+        return title
+    end = words.index("的", start)
+    dropped = "".join(words[start : end + 1])
+    if len(dropped) > 14 or re.search(r"[\d《》“”]", dropped) or end + 1 >= len(words):
+        return title
+    if not tags[end + 1][1].startswith("n"):  # "申请支持该计划的下达": no noun to keep
+        return title
+    return "".join(words[:start] + words[end + 1 :])
+
+
+def _cut(title: str) -> str:
+    """``title`` cut at its best word boundary within 20 characters."""
+    if len(title) <= MAX_TITLE:
+        return title
+    words = _tag(title)
+    best, phrase_end, pos = 0, 0, 0
+    for i, (word, _) in enumerate(words):
+        pos += len(word)
+        if pos > MAX_TITLE:
+            break
+        if _good_end(words, i, title[:pos]):
+            best = pos
+            if i + 1 < len(words) and words[i + 1][0] in _PHRASE_BREAKS:
+                phrase_end = pos
+    if phrase_end >= 8:  # a whole list item or clause reads better than a longer stub
+        best = phrase_end
+    opened = title.find("《")
+    if best >= 4 and not 0 <= best <= opened:
+        return title[:best]
+    if 0 <= opened <= MAX_TITLE - 6:  # an unfinished 《…: keep its start, mark the cut
+        return title[: MAX_TITLE - 2] + "…》"
+    return title[:MAX_TITLE]
+
+
+def _good_end(words: Sequence[tuple[str, str]], i: int, prefix: str) -> bool:
+    """Whether a title may stop after ``words[i]``: not on a function word or adverb, not
+    inside a figure or a quote, not between a verb and its object."""
+    word, flag = words[i]
+    nxt_flag = words[i + 1][1] if i + 1 < len(words) else ""
+    if word in _BAD_END_WORDS or flag.startswith(_BAD_END_FLAGS) or word[-1].isdigit():
+        return False
+    if len(word) == 1 and flag[:1] not in ("n", "m", "q"):  # "建立首" of 首贷培植库
+        return False
+    if len(word) == 1 and flag[:1] in ("m", "q") and not prefix[-2:-1].isdigit():
+        return False
+    if any(prefix.count(a) > prefix.count(b) for a, b in ("“”", "《》", "（）", "()")):
+        return False
+    return not (flag.startswith("v") and nxt_flag.startswith(("n", "m", "v")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and part-of-speech tags of ``text`` (domain dictionary loaded)."""
+    return tuple((p.word, p.flag) for p in _pos_tokenizer().cut(text, HMM=False))
+
+
+def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    """One tagger per process, loaded on first use (about a second from jieba's cache)."""
+    global _tagger
+    with _lock:
+        if _tagger is None:
+            tok = jieba.Tokenizer()
+            tok.tmp_dir = str(jieba_cache_dir())
+            with jieba_quiet():  # jieba's load messages go to logging, not stderr
+                tok.load_userdict(str(DEFAULT_DICTIONARY))
+            _tagger = jieba.posseg.POSTokenizer(tok)
+        return _tagger
