@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from scipy import sparse
 
 
 class DenseIndex(Protocol):
@@ -46,6 +47,11 @@ class KeywordIndex(Protocol):
 
     def document_frequency(self, term: str) -> int:
         """How many passages contain ``term`` (0 for a term the index never saw)."""
+        ...
+
+    def term_presence(self) -> tuple[sparse.csr_matrix, list[str]]:
+        """Passage × term matrix, 1.0 where the term occurs, and the terms in column order
+        (what recurring topics are named from)."""
         ...
 
     def save(self, path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from scipy import sparse
 
 # An empty passage still needs one token so bm25s keeps passage i at row i.
 _EMPTY = "∅"
@@ -43,6 +44,17 @@ class Bm25Keyword:
     def document_frequency(self, term: str) -> int:
         """How many passages contain ``term``."""
         return self._df.get(term, 0)
+
+    def term_presence(self) -> tuple[sparse.csr_matrix, list[str]]:
+        """Passage × term presence, read off bm25s's score matrix (one CSC column per term)."""
+        scores = self.retriever.scores
+        vocab = sorted(self.retriever.vocab_dict, key=self.retriever.vocab_dict.get)
+        columns = len(scores["indptr"]) - 1
+        matrix = sparse.csc_matrix(
+            (np.ones_like(scores["data"], dtype=np.float32), scores["indices"], scores["indptr"]),
+            shape=(int(scores["num_docs"]), columns),
+        ).tocsr()
+        return matrix, vocab[:columns]
 
     def search(
         self, tokens: Sequence[str], k: int, allowed: np.ndarray | None = None

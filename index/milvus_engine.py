@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from pymilvus.exceptions import MilvusException
+from scipy import sparse
 
 from index.layout import IndexStoreError
 
@@ -148,9 +149,9 @@ class MilvusKeyword:
         self.client, self.collection, self.size = client, collection, size
         self.frequencies = frequencies  # passages per term, counted at build time
         self.where = where
-        # search.topics reads the document × term matrix off a bm25s retriever (outside the
-        # KeywordIndex protocol); open_milvus sets one up from the stored tokens.
-        self.retriever: Any = None
+        # Milvus keeps no document × term matrix to hand out: open_milvus sets it from the
+        # stored tokens (see term_presence).
+        self.presence: tuple[sparse.csr_matrix, list[str]] | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -158,6 +159,12 @@ class MilvusKeyword:
     def document_frequency(self, term: str) -> int:
         """How many documents contain ``term`` (Milvus does not expose it: kept from the build)."""
         return self.frequencies.get(term, 0)
+
+    def term_presence(self) -> tuple[sparse.csr_matrix, list[str]]:
+        """Document × term presence, from the tokens stored beside the passages."""
+        if self.presence is None:
+            raise ValueError(f"{self.collection}: no term matrix was loaded for this index")
+        return self.presence
 
     def search(
         self, tokens: Sequence[str], k: int, allowed: np.ndarray | None = None

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from pymilvus import MilvusClient
 from pymilvus.exceptions import MilvusException
+from scipy import sparse
 
 from index import milvus_rows
 from index import milvus_schema as ms
@@ -146,11 +147,8 @@ def open_milvus(spec: StoreSpec) -> LoadedIndex:
     fields = np.array([c.field for c in chunks])
     where = FieldFilter({f: np.flatnonzero(fields == f) for f in set(fields.tolist())})
     keyword = _keyword(client, names["passages"], read_blob(client, meta, "df/passages"), where)
-    keyword.retriever = _term_matrix(r["tokens"] for r in rows)
+    keyword.presence = _term_presence(r["tokens"] for r in rows)
     record_keyword = _keyword(client, names["records"], read_blob(client, meta, "df/records"))
-    record_keyword.retriever = _term_matrix(
-        r["tokens"] for r in scan(client, names["records"], ["tokens"])
-    )
     return LoadedIndex(
         directory=Path(spec.describe()),
         manifest=manifest,
@@ -176,10 +174,9 @@ def _keyword(
     return MilvusKeyword(client, collection, size, frequencies, where or FieldFilter())
 
 
-def _term_matrix(texts: Iterable[str]) -> Any:
-    """A bm25s retriever over the stored tokens: search.topics reads its document × term
-    matrix directly (outside the KeywordIndex protocol); searches still go to Milvus."""
-    return Bm25Keyword.build([decode_tokens(t) for t in texts]).retriever
+def _term_presence(texts: Iterable[str]) -> tuple[sparse.csr_matrix, list[str]]:
+    """The passage × term presence matrix of the stored tokens (searches still go to Milvus)."""
+    return Bm25Keyword.build([decode_tokens(t) for t in texts]).term_presence()
 
 
 def live_vectors(client: MilvusClient) -> tuple[Manifest, dict[str, np.ndarray]] | None:

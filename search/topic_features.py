@@ -91,13 +91,7 @@ def _question_terms(
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """Record × term presence from the passage-level BM25 matrix (jieba tokens, stopwords
     out) over the used passages, and the vocabulary in column order."""
-    retriever = index.keyword.retriever  # type: ignore[attr-defined]
-    scores = retriever.scores
-    vocab = sorted(retriever.vocab_dict, key=retriever.vocab_dict.get)
-    passages = sparse.csc_matrix(
-        (np.ones_like(scores["data"], dtype=np.float32), scores["indices"], scores["indptr"]),
-        shape=(int(scores["num_docs"]), len(scores["indptr"]) - 1),
-    ).tocsr()
+    passages, vocab = index.keyword.term_presence()
     used = np.flatnonzero(use)
     gather = sparse.csr_matrix(
         (np.ones(len(used), dtype=np.float32), (rows[used], used)), shape=(n, len(rows))

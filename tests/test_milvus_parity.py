@@ -111,3 +111,15 @@ def test_the_manifest_travels_with_the_index(both: tuple[Searcher, Searcher]) ->
     assert milvus.index.duplicates == local.index.duplicates
     assert milvus.index.replies == local.index.replies
     assert milvus.index.chunks == local.index.chunks
+
+
+def test_both_engines_hand_out_the_same_term_presence(both: tuple[Searcher, Searcher]) -> None:
+    (local_matrix, local_terms), (milvus_matrix, milvus_terms) = (
+        s.index.keyword.term_presence() for s in both
+    )
+    assert local_matrix.shape == milvus_matrix.shape and local_matrix.shape[0] > 0
+    as_sets = [
+        {(row, terms[col]) for row, col in zip(*matrix.nonzero(), strict=True)}
+        for matrix, terms in ((local_matrix, local_terms), (milvus_matrix, milvus_terms))
+    ]
+    assert as_sets[0] == as_sets[1]
