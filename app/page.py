@@ -233,12 +233,8 @@ def _add_api(handlers: Handlers) -> None:
         grades: list[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Search the replies; returns hits as JSON (see app/API.md)."""
-        try:
-            values = (query, k, mode, date_from, date_to, issuer, kinds, grades)
-            form = dict(zip(FORM_FIELDS, values, strict=True))
-            return handlers.api_search(**form)
-        except QueryError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+        values = (query, k, mode, date_from, date_to, issuer, kinds, grades)
+        return _answer(handlers.api_search, values)
 
     def search_overview(
         query: str,
@@ -251,12 +247,8 @@ def _add_api(handlers: Handlers) -> None:
         grades: list[str] | None = None,
     ) -> dict[str, Any]:
         """Search the replies; returns {"hits": [...], "counts": {...}} (facet counts)."""
-        try:
-            values = (query, k, mode, date_from, date_to, issuer, kinds, grades)
-            form = dict(zip(FORM_FIELDS, values, strict=True))
-            return handlers.api_search_overview(**form)
-        except QueryError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+        values = (query, k, mode, date_from, date_to, issuer, kinds, grades)
+        return _answer(handlers.api_search_overview, values)
 
     # gr.api reads the return type from inspect.signature, which sees strings under
     # `from __future__ import annotations`; resolve them so the API schema is right.
@@ -264,3 +256,13 @@ def _add_api(handlers: Handlers) -> None:
         endpoint.__annotations__ = typing.get_type_hints(endpoint)
     gr.api(search, api_name="search")
     gr.api(search_overview, api_name="search_overview")
+
+
+def _answer(handler: typing.Callable[..., Any], values: tuple[Any, ...]) -> Any:
+    """Call an API handler with the form's values by field name; a bad request is a gr.Error
+    with the catalogue's Chinese message (the endpoints' signatures stay explicit because
+    gradio builds the API schema from them)."""
+    try:
+        return handler(**dict(zip(FORM_FIELDS, values, strict=True)))
+    except QueryError as exc:
+        raise gr.Error(str(exc), print_exception=False) from None
