@@ -1,12 +1,17 @@
 """Build benchmark: full build of 附件4, an incremental re-build, and bare model throughput.
 
     python bench/build_speed.py [--work data/bench-build] [--model default] [--sample 200]
+    python bench/build_speed.py --updates-of data/fj4/index [--reps 3]
 
 Prints one JSON object: wall time, passages/s and peak memory of a full build of
 ../shared/corpus/tipdm2020/附件4.xlsx (2,816 records); the same for a re-build after
 adding 10 records; and, in the same process with the same model, the bare
 ``encode_documents`` throughput on a sample of the same passages, so the pipeline's
 share of the model's speed is a ratio measured on one machine state.
+
+``--updates-of DIR`` skips the full build: it copies an index of 附件4 built by this code
+(the copy is brought up to date once, untimed), then times the nightly case — the same table
+plus 10 new records — and an unchanged re-build, ``--reps`` times each (median and the stages).
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ def main() -> int:
     (work / "corpus").mkdir(parents=True)
     shutil.copy(TIPDM4, work / "corpus" / TIPDM4.name)
     embedder = load_embedder(args.model, precision=args.precision)
+    if args.updates_of:
+        print(json.dumps(_updates(Path(args.updates_of), work, embedder, args.reps), indent=2))
+        return 0
     full = _timed_build(work, embedder, fresh=True)
     _add_records(work / "corpus" / "added.jsonl", count=10)
     incremental = _timed_build(work, embedder, fresh=False)
@@ -61,13 +69,15 @@ def main() -> int:
     return 0
 
 
-def _timed_build(work: Path, embedder: object, *, fresh: bool) -> dict[str, float | int]:
+def _timed_build(
+    work: Path, embedder: object, *, fresh: bool, index: Path | None = None
+) -> dict[str, float | int]:
     started = time.perf_counter()
     report = build_index(
         [work / "corpus"],
-        work / "index",
+        index or work / "index",
         embedder=embedder,  # type: ignore[arg-type]
-        options=BuildOptions(fresh=fresh),
+        options=BuildOptions(fresh=fresh, model_spec="default"),
         progress=True,
     )
     wall = time.perf_counter() - started
@@ -82,6 +92,21 @@ def _timed_build(work: Path, embedder: object, *, fresh: bool) -> dict[str, floa
         "overall_passages_per_s": round(report.passages / wall, 2),
         "peak_rss_mb_so_far": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+def _updates(source: Path, work: Path, embedder: object, reps: int) -> dict[str, object]:
+    """Nightly re-builds on copies of ``source``: +10 records, then unchanged, ``reps`` times."""
+    shutil.copytree(source, work / "base")
+    _timed_build(work, embedder, fresh=False, index=work / "base")  # up to date, untimed
+    _add_records(work / "corpus" / "added.jsonl", count=10)
+    runs: dict[str, list[dict[str, float | int]]] = {"plus_10": [], "unchanged": []}
+    for _ in range(reps):
+        shutil.rmtree(work / "index", ignore_errors=True)
+        shutil.copytree(work / "base", work / "index")
+        runs["plus_10"].append(_timed_build(work, embedder, fresh=False))
+        runs["unchanged"].append(_timed_build(work, embedder, fresh=False))
+    median = {k: sorted(r["wall_s"] for r in v)[len(v) // 2] for k, v in runs.items()}
+    return {"median_wall_s": median, "runs": runs}
 
 
 def _add_records(path: Path, *, count: int) -> None:
@@ -119,6 +144,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--precision", default="auto")
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--updates-of", help="time nightly re-builds on copies of this index")
+    parser.add_argument("--reps", type=int, default=3)
     return parser.parse_args()
 
 
