@@ -9,6 +9,11 @@ xianli_venv() {
   local requirements=$1
   local venv=${XIANLI_VENV:-.venv}
   local python=${PYTHON:-python3.11}
+  # a python3 that is 3.11 will do when no python3.11 is on the PATH
+  if ! command -v "$python" >/dev/null 2>&1 && [ -z "${PYTHON:-}" ] &&
+    python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    python=python3
+  fi
   if ! command -v "$python" >/dev/null 2>&1; then
     echo "error: $python not found. Install Python 3.11 (e.g. apt-get install python3.11 python3.11-venv) or set PYTHON=/path/to/python3.11." >&2
     exit 2
