@@ -20,8 +20,13 @@ xianli_venv() {
   fi
   # The stamp names what was installed: the file and a hash of it and of requirements.txt.
   local stamp="$venv/.xianli-installed"
-  local want
+  local want dev
   want="$requirements $(cat "$requirements" requirements.txt | sha256sum | cut -c1-16)"
+  dev="requirements-dev.txt $(cat requirements-dev.txt requirements.txt | sha256sum | cut -c1-16)"
+  # the dev requirements include the app's: an environment set up by ./test serves ./run
+  if [ "$requirements" = requirements.txt ] && [ "$(cat "$stamp" 2>/dev/null)" = "$dev" ]; then
+    want=$dev
+  fi
   if [ ! -x "$venv/bin/python" ]; then
     echo "setting up $venv (first run: a few minutes) …" >&2
     "$python" -m venv "$venv"
