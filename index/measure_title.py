@@ -26,7 +26,7 @@ MAX_TITLE = 20
 _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 # Clauses that only set the scene or a condition: never the title's clause.
 _SCENE_RE = re.compile(
-    r"(?:后|时|期间|以来|之后|过程中|基础上|之下|情况下|范围内|的)$"
+    r"(?:后|时|期间|以来|之后|过程中|基础上|之下|情况下|范围内|的|方面)$"
     r"|^(?:接到|收到|为了?|如果?|若|凡|只要|一旦|按照|根据|依据|依照|通过|经过|随着)"
 )
 # Adverbials before the verb, dropped wherever they open the rest of a clause.
@@ -46,7 +46,7 @@ _ADVERBIAL_RE = re.compile(
     r"|以[^，。]{2,16}?为(?:龙头|主|重点|抓手|依托|核心|载体|主体|牵头)"
     r"|全部|全力|广泛|再次|下一步|下步|今后|接下来|近期|近日|日前|随后|之后|并且|并|另外|此外|又"
     r"|继续|进一步|全面|积极|认真|逐步|尽快|主动|持续|不断|陆续|相继|先后|多次|共|累计|再"
-    r"|[\u4e00-\u9fff]{2}地(?=[\u4e00-\u9fff]{2}))"
+    r"|大力|努力(?=争取)|[\u4e00-\u9fff]{2}地(?=[\u4e00-\u9fff]{2}))"
 )
 # A title's own verb is never one of these (copulas, auxiliaries, the filler verbs).
 _NOT_TITLE_VERB = frozenset(
@@ -87,6 +87,28 @@ _PHRASE_BREAKS = frozenset("、 ， , 和 及 与 以及 并 并且 或".split()
 _ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
 _HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
 
+# A clause that only states a state or a figure: "正在整改当中", "规划面积6.8平方公里".
+_STATE_RE = re.compile(
+    r"(?:当中|之中)$|^[^，。]{0,8}(?:面积|总投资|投资额|金额|总长|长度|规模|占地)"
+    r"(?:约|为|达|共|近|合计)?\d"
+)
+_COUNT_ONLY_RE = re.compile(r"[\u4e00-\u9fff]{2,4}\d+(?:\.\d+)?[所个座家处条项栋台辆名户间]")
+_GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我们 我局 群众 市民".split())
+# The object is a generic noun ("加强对X的管理"): X is what the action is about.
+_GENERIC_OBJECT_RE = re.compile(
+    r"^(加强|强化|规范|做好|加大|严格|落实)对([^，。的]{2,12})的?"
+    r"(管理|监管|整治|巡查|检查|执法|治理|宣传|保护|维护|监督|工作)$"
+)
+# Others named before the main verb: "会同市市场监管局研究制定…" is 研究制定….
+_CO_ACTORS = frozenset("会同 协调 联合 配合 协同".split())
+_SCOPE_RE = re.compile(
+    r"^(?:(?:中心|主)?城区|全[市区县镇省国]|辖区|市区|县城|本市|本区|国家级|省级|市级|区级"
+    r"|县级|一次性)$"
+)
+_NOUNISH = ("n", "b", "j", "x", "m", "vn")
+# Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
+_EXTRA_WORDS = (("约谈", "v"), ("棚改", "n"), ("维保", "vn"), ("加装", "v"), ("发放", "v"))
+
 _lock = threading.Lock()
 _tagger: jieba.posseg.POSTokenizer | None = None
 
@@ -104,17 +126,57 @@ def make_title(text: str, *, context: str = "") -> str:
     for clause in clauses:
         title = _clause_title(clause, subject, about)
         if title:
-            return title
+            title = _with_counted_noun(title, context + "，" + text)
+            return _no_new_repeats(_from_word_start(title, clause), text)
         subject = _subject(clause) or subject
         about = _ABOUT_RE.sub("", clause) if _ABOUT_RE.match(clause) else about
-    # No verb anywhere: the first clause that says more than a time or a condition.
-    rests = [r for r in map(_strip_front, clauses) if len(r) >= 2]
-    return _fit(rests[0] if rests else text)
+    # No action anywhere: the first clause that says more than a time, a condition or a
+    # state, else the measure's text itself (never an empty heading).
+    rests = [r for r in map(_strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
+    return _fit(rests[0] if rests else _HEAD_JUNK_RE.sub("", text) or text)
+
+
+def _is_scene(text: str) -> bool:
+    """Whether ``text`` only sets a time, a condition, a state or a figure."""
+    return bool(_SCENE_RE.search(text) or _STATE_RE.search(text) or not _strip_front(text))
+
+
+def _from_word_start(title: str, clause: str) -> str:
+    """``title`` widened to the jieba word it starts inside ("谈开发商" -> "约谈开发商")."""
+    at = clause.find(title[:4])
+    if at <= 0:
+        return title
+    pos = 0
+    for word, _ in _tag(clause):
+        if pos < at < pos + len(word):
+            if not _drop_adverbials(clause[pos:at]) and pos + len(word) - at >= 2:
+                return title  # "广泛|开展": the adverb stays out; "再|行开放" does not
+            return _fit(clause[pos:at] + title)
+        pos += len(word)
+    return title
+
+
+def _no_new_repeats(title: str, text: str) -> str:
+    """``title`` without a doubled character the text does not double ("发发放")."""
+    return re.sub(r"(.)\1", lambda m: m.group() if m.group() in text else m.group(1), title)
+
+
+def _with_counted_noun(title: str, text: str) -> str:
+    """A verb whose object is only a count names what is counted: "建成4所" -> "建成4所学校"
+    when the sentence names the noun before and the count ends its clause."""
+    at = text.rfind(title)
+    end = at + len(title)
+    if at < 0 or not _COUNT_ONLY_RE.fullmatch(title) or not _tag(title)[-3][1].startswith("v"):
+        return title  # only a verb before the count: "开放泊位1530个" names its object
+    if end < len(text) and not _CLAUSE_RE.match(text, end):
+        return title  # "开放泊位1530个，…" is whole; "建成4所" at a clause's end is not
+    nouns = [w for w, f in _tag(text[:at]) if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
+    return _fit(title + nouns[-1]) if nouns else title
 
 
 def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     """The title of one clause, or ``None`` when the clause names no action."""
-    if _SCENE_RE.search(clause) or cue.CITIZEN_RE.match(clause):
+    if _SCENE_RE.search(clause) or _STATE_RE.search(clause) or cue.CITIZEN_RE.match(clause):
         return None
     disposal = _DISPOSAL_RE.search(clause)
     if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
@@ -172,6 +234,8 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
     if verb is None:
         return None
     for k, (word, flag) in enumerate(words[: verb + 1]):
+        if word == "将" and k + 1 < len(words) and words[k + 1][1].startswith("v"):
+            continue  # "将加强对…": 将 is "will", not the 将 of disposal
         if word in _PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")):
             # after 对/把/与… only a verb of the cue list ends the phrase ("对您所诉情况了解")
             after = _first_verb(words[k + 1 :], cue_only=True)
@@ -235,15 +299,76 @@ def _with_subject(subject: str, predicate: str) -> str:
 def _fit(title: str) -> str:
     """``title`` within 20 characters: notes, lists and modifiers dropped first, then cut
     at the last word boundary that ends a phrase (never on 的/和/a figure)."""
-    title = title.strip()
+    title = _GENERIC_OBJECT_RE.sub(r"\1\2\3", title.strip())
     for pattern in _TRIMS:
         if len(title) <= MAX_TITLE:
             break
         title = pattern.sub("", title) or title
+    for drop in (_drop_co_actor, _drop_object_modifier, _drop_counts, _drop_scope):
+        if len(title) > MAX_TITLE and "、" not in title:  # a list ends after a whole item
+            title = drop(title)
     for drop in (_drop_modifier, _drop_list):
         if len(title) > MAX_TITLE:
             title = drop(title)
     return _cut(title)
+
+
+def _drop_co_actor(title: str) -> str:
+    """Drop 会同/协调… and the units after it when the main verb follows ("会同市市场监管局
+    研究制定…" -> "研究制定…")."""
+    words = _tag(title)
+    if not words or words[0][0] not in _CO_ACTORS:
+        return title
+    for k, (word, flag) in enumerate(words[1:], start=1):
+        if cue.ACTION_VERB_RE.match(word) or word in ("为", "对", "向", "共同", "一起"):
+            if k >= 2 and len("".join(w for w, _ in words[k:])) >= 6:
+                return "".join(w for w, _ in words[k:]).removeprefix("共同").removeprefix("一起")
+            return title
+        if not flag.startswith(("n", "j", "x", "m", "q", "c", "f", "s", "v")) and word != "、":
+            return title
+    return title
+
+
+def _drop_object_modifier(title: str) -> str:
+    """Drop a short 的-modifier that opens the object ("对反复投诉的31个噪声" ->
+    "对31个噪声"); the verb or preposition before it and the noun after it stay."""
+    words = [w for w, _ in _tag(title)]
+    if "的" not in words[1:]:
+        return title
+    end = words.index("的", 1)
+    dropped = "".join(words[1 : end + 1])
+    if len(dropped) > 9 or re.search(r"[\d《》“”，]", dropped) or end + 1 >= len(words):
+        return title
+    return "".join(words[:1] + words[end + 1 :])
+
+
+def _drop_counts(title: str) -> str:
+    """Drop counts before a noun ("推动1860家餐饮单位" -> "推动餐饮单位"); a figure that ends
+    the title ("投入资金1.35亿元") is the object and stays."""
+    words = _tag(title)
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        word, flag = words[k]
+        counted = k + 2 < len(words) and words[k + 1][1] == "q" and words[k + 2][1] != "x"
+        if k and (flag in ("m", "eng") and word.isdigit()) and counted:
+            k += 2  # the number and its measure word
+            continue
+        out.append(word)
+        k += 1
+    return "".join(out)
+
+
+def _drop_scope(title: str) -> str:
+    """Drop place and scope words before a noun (中心城区, 国家级, 一次性)."""
+    words = _tag(title)
+    kept = [
+        w
+        for k, (w, _) in enumerate(words)
+        if not (k and _SCOPE_RE.match(w) and k + 1 < len(words) and
+                words[k + 1][1].startswith(_NOUNISH))
+    ]  # fmt: skip
+    return "".join(kept)
 
 
 def _drop_list(title: str) -> str:
@@ -334,5 +459,7 @@ def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
             tok.tmp_dir = str(jieba_cache_dir())
             with jieba_quiet():  # jieba's load messages go to logging, not stderr
                 tok.load_userdict(str(DEFAULT_DICTIONARY))
+                for word, flag in _EXTRA_WORDS:
+                    tok.add_word(word, tag=flag)
             _tagger = jieba.posseg.POSTokenizer(tok)
         return _tagger
