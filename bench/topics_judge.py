@@ -2,7 +2,7 @@
 
 Finds the topics of each one-year window of 附件4 (search.topics with its defaults: only the
 cohesive groups are topics, the rest 「其他（未成主题）」), and writes one JSON line per
-topic — an opaque id, its terms, five titles drawn at random (seeded) from its records, so
+topic — an opaque id, its terms, five distinct titles drawn at random (seeded) from its records, so
 reviewers see a fair sample and not only the records nearest the centre — shuffled across
 windows. The settings that produced them go to a file beside it
 that reviewers are not shown; so does the key from ids to windows, sizes, each topic's
@@ -28,7 +28,7 @@ from search.topics import TopicModel, cohesion
 
 OUT = Path(__file__).parent / "data" / "topics_to_judge.jsonl"
 SAMPLE = 5
-SEED = 14  # 13 drew the first round's sample (n/40, no cohesion rule)
+SEED = 15  # 13 drew the first round's sample (n/40, no cohesion rule), 14 round 2's
 
 
 def topic_rows(model: TopicModel, years: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -41,8 +41,10 @@ def topic_rows(model: TopicModel, years: list[str]) -> tuple[list[dict[str, Any]
         report = model.topics(f"{year}-01-01", f"{year}-12-31")
         settings, others[year] = report.settings, report.others
         for n, topic in enumerate(report.topics):
-            picked = rng.sample(list(topic.doc_ids), min(SAMPLE, len(topic.doc_ids)))
-            rows.append({"terms": list(topic.terms), "titles": [titles[d] for d in picked]})
+            picked = rng.sample(
+                distinct := _distinct_titles(topic.doc_ids, titles), min(SAMPLE, len(distinct))
+            )
+            rows.append({"terms": list(topic.terms), "titles": picked})
             members = model.vectors[[position[d] for d in topic.doc_ids]]
             key_row = {"window": year, "rank": n + 1, "size": topic.size, "k": report.k,
                        "cohesion": round(cohesion(members), 3)}  # fmt: skip
@@ -53,6 +55,11 @@ def topic_rows(model: TopicModel, years: list[str]) -> tuple[list[dict[str, Any]
         key[row["id"]] = row.pop("_key")
     meta = {"settings": settings, "years": years, "sample_seed": SEED, "others": others}
     return rows, {**meta, "key": key}
+
+
+def _distinct_titles(doc_ids: tuple[str, ...], titles: dict[str, str]) -> list[str]:
+    """The topic's titles, each once (a complaint posted five times is one sample)."""
+    return list(dict.fromkeys(titles[d] for d in doc_ids))
 
 
 def main() -> None:

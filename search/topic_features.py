@@ -16,7 +16,11 @@ from scipy import sparse
 from index.store import LoadedIndex
 
 # Masked place names (A市, A2区), numbers and Latin fragments name no problem.
-_NOT_A_TERM = re.compile(r"^[\dA-Za-z.%\-]+[市区县镇乡村街]?$|^.$")
+_NOT_A_TERM = re.compile(r"^[\dA-Za-z.%\-]+[市区县镇乡村街]?$|^.$|^[一二三四五六七八九十]+[组队]$")
+# What follows a place or estate name in a title (K7县五一桥, 佳园星城小区, 花卉路): a term
+# that mostly stands right before one of these is part of a name (爱琴, 乐坊), not a problem.
+_PLACE_SUFFIX = re.compile(r"(?=(小区|花园|广场|社区|[县镇乡村组苑]))")
+PLACE_SHARE = 0.5  # of a term's title occurrences before a place suffix: a name fragment
 # A term in more than this share of all records says nothing about one problem (政策, 建设,
 # 小区, 公司, 村民…): 5% of 附件4 is ~140 records.
 MAX_TERM_SHARE = 0.05
@@ -30,7 +34,7 @@ STOP_TERMS = frozenset(
     "支持 我局 先例 既然 差不多 不多 形式 不仅 综上所述 综上 用来 该项 名义 嘴上 为何 "
     "是否 怎么 为什么 一直 已经 目前 现在 至今 迟迟 多次 多年 严重 请问 恳请 谢谢 麻烦 "
     "近期 刚刚 很快 以来 竟然 难以 不敢 极大 种种 之中 百忙之中 每个 每次 上下 位于 此处 "
-    "告诉 采取 适用 核实 解决问题 求解 我于 第三 一个月 半年 三年".split()
+    "告诉 采取 适用 核实 解决问题 求解 我于 第三 一个月 半年 三年 县市 国际 深圳".split()
 )
 
 
@@ -42,6 +46,7 @@ class TopicFeatures:
     terms: sparse.csr_matrix  # records × vocabulary, 1 where the record's question has it
     vocab: list[str]
     share: np.ndarray  # per term: share of all records whose question has it
+    posts: np.ndarray  # per record: one id per post (reposts and same titles share it)
 
 
 def topic_features(index: LoadedIndex) -> TopicFeatures:
@@ -58,10 +63,41 @@ def topic_features(index: LoadedIndex) -> TopicFeatures:
     share = np.asarray(terms.sum(axis=0)).ravel() / max(n, 1)
     counts = share * n
     generic = (share > MAX_TERM_SHARE) & (counts > MIN_GENERIC_RECORDS)
-    keep = np.array([_is_term(t) for t in vocab], dtype=bool) & ~generic
+    places = place_fragments([r.title for r in index.replies], set(vocab))
+    keep = np.array([_is_term(t) and t not in places for t in vocab], dtype=bool) & ~generic
     terms = (terms @ sparse.diags(keep.astype(np.float32))).tocsr()
     terms.eliminate_zeros()
-    return TopicFeatures(vectors, terms, vocab, share)
+    return TopicFeatures(vectors, terms, vocab, share, post_ids(index))
+
+
+def post_ids(index: LoadedIndex) -> np.ndarray:
+    """One id per post: records in a near-duplicate group of the index, or with the same
+    title (punctuation and spaces aside), share it — a complaint posted five times is one
+    piece of evidence for a topic, not five."""
+    position = {r.doc_id: i for i, r in enumerate(index.replies)}
+    ids = np.arange(len(index.replies), dtype=np.int64)
+    first: dict[str, int] = {}
+    for i, reply in enumerate(index.replies):
+        key = re.sub(r"\W", "", reply.title)
+        ids[i] = first.setdefault(key, i) if key else i
+    for group in index.duplicates:
+        rows = [position[d] for d in group if d in position]
+        if rows:
+            ids[np.isin(ids, ids[rows])] = ids[rows].min()
+    return ids
+
+
+def place_fragments(titles: list[str], vocab: set[str]) -> set[str]:
+    """Vocabulary terms that in titles mostly stand right before 区/县/市/小区/花园/路…
+    (:data:`PLACE_SHARE` of their occurrences, and at least twice)."""
+    text = "\n".join(titles)
+    before: dict[str, int] = {}
+    for match in _PLACE_SUFFIX.finditer(text):
+        for size in (2, 3, 4):
+            piece = text[max(match.start() - size, 0) : match.start()]
+            if len(piece) == size and piece in vocab:
+                before[piece] = before.get(piece, 0) + 1
+    return {t for t, n in before.items() if n >= 2 and n >= PLACE_SHARE * text.count(t)}
 
 
 def _is_term(term: str) -> bool:

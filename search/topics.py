@@ -5,8 +5,11 @@ vector is the centred mean of its question-side passage vectors (:mod:`search.to
 FAISS spherical k-means makes fine groups (k from :func:`choose_k`); members far from their
 centre leave the group, and only groups whose members are close to one another
 (:data:`MIN_COHESION`) become topics — the rest are counted as 「其他（未成主题）」 rather than
-shown as grab-bags. Each topic is named by the terms most of its members share and few other
-records use. The trend compares with the window of the same length before. Everything per
+shown as grab-bags. A complaint posted several times counts once
+(:func:`search.topic_features.post_ids`); close topics are joined when the join stays
+cohesive; each topic is named by the terms most of its posts share and few other records
+use, and keeps only the members that have one of its two leading terms. The tightest topics
+come first. The trend compares with the window of the same length before. Everything per
 record is computed once per loaded index (bench/overview_speed.py).
 """
 
@@ -35,9 +38,11 @@ MIN_K, MAX_K = 2, 80
 RECORDS_PER_TOPIC = 15  # choose_k: fine groups, about one per this many records
 MIN_MEMBER_COSINE = 0.5  # a record this far from its group's centre leaves the group
 MIN_COHESION = 0.26  # mean pairwise cosine of a topic's members (centred vectors), at least
-MIN_TOPIC = 5  # fewer members left: not a topic (counted in ``others``)
+MIN_TOPIC = 5  # fewer distinct posts left: not a topic (counted in ``others``)
+MERGE_COSINE = 0.5  # topics whose centres are this close are one (社保 ×4, 驾考 ×2 in round 2)
 TERMS_PER_TOPIC = 6
-MIN_TERM_COVERAGE = 0.25  # a name term is in at least this share of the topic's members
+MIN_TERM_COVERAGE = 0.4  # a name term is in at least this share of the topic's posts
+KEEP_TERMS = 2  # a member's question has one of the topic's first this many terms, or it leaves
 MAX_LIFT = 20.0  # past 20× its share overall a term is distinctive enough: coverage decides
 OTHERS_LABEL = "其他（未成主题）"
 
@@ -102,7 +107,8 @@ class TopicModel:
         self.replies = index.replies
         features = topic_features(index)
         self.vectors, self.terms, self.vocab = features.vectors, features.terms, features.vocab
-        self._share = features.share
+        self._share, self.posts = features.share, features.posts
+        self._column = {term: i for i, term in enumerate(self.vocab)}
         self._dates = np.array([r.date or "" for r in self.replies])
 
     def topics(self, date_from: str, date_to: str, filters: Filters | None = None) -> TopicReport:
@@ -111,19 +117,23 @@ class TopicModel:
         k = choose_k(len(window))
         settings = {"k_rule": f"n/{RECORDS_PER_TOPIC} in [{MIN_K},{MAX_K}]", "seed": SEED,
                     "min_member_cosine": MIN_MEMBER_COSINE, "min_cohesion": MIN_COHESION,
-                    "min_topic": MIN_TOPIC, "min_term_coverage": MIN_TERM_COVERAGE,
+                    "min_topic": f"{MIN_TOPIC} distinct posts", "merge_cosine": MERGE_COSINE,
+                    "min_term_coverage": MIN_TERM_COVERAGE, "keep_terms": KEEP_TERMS,
+                    "order": "cohesion, tightest first",
                     "vectors": "centred mean of question-side passage vectors",
-                    "terms": "question-side; not in > 5% of all records; stop list"}  # fmt: skip
+                    "terms": "question-side; not in > 5% of all records; stop list; "
+                             "no place fragments"}  # fmt: skip
         if len(window) < MIN_TOPIC:
             return TopicReport(date_from, date_to, len(window), 0, (), len(window), settings)
-        groups = cohesive_groups(self.vectors, window, k)
+        groups = merge_close(self.vectors, cohesive_groups(self.vectors, window, k, self.posts))
+        groups, names = self._named(groups)
         centres = [_centre(self.vectors[g]) for g in groups]
         previous = self._previous_counts(date_from, date_to, filters, groups, centres)
-        names = self._names(groups)
-        topics = [
-            self._topic(g, centres[c], names[c], int(previous[c])) for c, g in enumerate(groups)
-        ]
-        topics.sort(key=lambda t: (-t.size, t.doc_ids[0]))
+        tightness = [cohesion(self.vectors[_one_per_post(g, self.posts)]) for g in groups]
+        order = sorted(
+            range(len(groups)), key=lambda c: (-tightness[c], self.replies[groups[c][0]].doc_id)
+        )
+        topics = [self._topic(groups[c], centres[c], names[c], int(previous[c])) for c in order]
         others = len(window) - sum(t.size for t in topics)
         return TopicReport(date_from, date_to, len(window), k, tuple(topics), others, settings)
 
@@ -159,12 +169,29 @@ class TopicModel:
         np.add.at(counts, nearest[close], 1)
         return counts
 
+    def _named(
+        self, groups: Sequence[np.ndarray]
+    ) -> tuple[list[np.ndarray], list[tuple[str, ...]]]:
+        """Each group without the members whose question has none of its first
+        :data:`KEEP_TERMS` terms (a topic is about what its name says), renamed; groups left
+        with fewer than :data:`MIN_TOPIC` posts or no name are dropped."""
+        kept: list[np.ndarray] = []
+        for group, terms in zip(groups, self._names(groups), strict=True):
+            columns = [self._column[t] for t in terms[:KEEP_TERMS]]
+            if not columns:
+                continue
+            has = np.asarray(self.terms[group][:, columns].sum(axis=1)).ravel() > 0
+            group = group[has]
+            if len(np.unique(self.posts[group])) >= MIN_TOPIC:
+                kept.append(group)
+        return kept, self._names(kept)
+
     def _names(self, groups: Sequence[np.ndarray]) -> list[tuple[str, ...]]:
         """Each topic's terms: in at least :data:`MIN_TERM_COVERAGE` of its members (and two),
         ranked by share in the topic × log(share in the topic / share in all records) — so
         a name says what most members ask about, not a word one of them used."""
         names = []
-        for group in groups:
+        for group in (_one_per_post(g, self.posts) for g in groups):
             inside = np.asarray(self.terms[group].sum(axis=0)).ravel()
             share = inside / len(group)
             enough = inside >= max(2.0, MIN_TERM_COVERAGE * len(group))
@@ -208,21 +235,59 @@ def _distinct(candidates: Sequence[tuple[str, int]]) -> tuple[str, ...]:
     return tuple(term for term, _ in chosen)
 
 
-def cohesive_groups(vectors: np.ndarray, window: np.ndarray, k: int) -> list[np.ndarray]:
+def cohesive_groups(
+    vectors: np.ndarray, window: np.ndarray, k: int, posts: np.ndarray | None = None
+) -> list[np.ndarray]:
     """The window's k-means groups that hold together, each without its far members.
 
     A member whose cosine to its group's centre is under :data:`MIN_MEMBER_COSINE` leaves;
-    the group stays when :data:`MIN_TOPIC` members remain and their mean pairwise cosine
-    (:func:`cohesion`) reaches :data:`MIN_COHESION`. Ids are rows of ``vectors``.
+    the group stays when :data:`MIN_TOPIC` distinct posts remain (``posts``: one id per row,
+    reposts share it; default: every row its own) and their mean pairwise cosine
+    (:func:`cohesion`, one member per post) reaches :data:`MIN_COHESION`. Ids are rows of
+    ``vectors``.
     """
+    posts = np.arange(len(vectors)) if posts is None else posts
     centroids, labels = _kmeans(vectors[window], k)
     groups = []
     for c in range(k):
         members = window[labels == c]
         members = members[vectors[members] @ centroids[c] >= MIN_MEMBER_COSINE]
-        if len(members) >= MIN_TOPIC and cohesion(vectors[members]) >= MIN_COHESION:
+        distinct = _one_per_post(members, posts)
+        if len(distinct) >= MIN_TOPIC and cohesion(vectors[distinct]) >= MIN_COHESION:
             groups.append(members)
     return groups
+
+
+def merge_close(vectors: np.ndarray, groups: list[np.ndarray]) -> list[np.ndarray]:
+    """``groups`` with the closest pairs joined while their centres are at cosine ≥
+    :data:`MERGE_COSINE` and the joined group still reaches :data:`MIN_COHESION` — one
+    problem is one topic, but two neighbours do not make a grab-bag."""
+    groups = list(groups)
+    while len(groups) > 1:
+        centres = np.vstack([_centre(vectors[g]) for g in groups])
+        sims = np.triu(centres @ centres.T, k=1)
+        pairs = [(a, b) for a, b in zip(*np.nonzero(sims >= MERGE_COSINE), strict=True)]
+        pairs.sort(key=lambda p: -sims[p])
+        joined = next(
+            (
+                (a, b)
+                for a, b in pairs
+                if cohesion(vectors[np.concatenate([groups[a], groups[b]])]) >= MIN_COHESION
+            ),
+            None,
+        )
+        if joined is None:
+            return groups
+        a, b = joined
+        groups[a] = np.sort(np.concatenate([groups[a], groups[b]]))
+        del groups[b]
+    return groups
+
+
+def _one_per_post(members: np.ndarray, posts: np.ndarray) -> np.ndarray:
+    """``members`` with one record (the first) per post."""
+    _, first = np.unique(posts[members], return_index=True)
+    return members[np.sort(first)]
 
 
 def cohesion(vectors: np.ndarray) -> float:

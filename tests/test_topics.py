@@ -16,9 +16,16 @@ from index.store import open_index
 from search import Filters
 from search import topics as topics_module
 from search.__main__ import main
-from search.topic_features import MAX_TERM_SHARE, STOP_TERMS, topic_features
+from search.topic_features import (
+    MAX_TERM_SHARE,
+    STOP_TERMS,
+    place_fragments,
+    post_ids,
+    topic_features,
+)
 from search.topics import (
     MAX_K,
+    MERGE_COSINE,
     MIN_COHESION,
     MIN_K,
     MIN_TOPIC,
@@ -28,6 +35,7 @@ from search.topics import (
     choose_k,
     cohesion,
     cohesive_groups,
+    merge_close,
 )
 
 
@@ -195,15 +203,33 @@ def test_features_come_from_the_question_and_are_centred(fake_index: Path) -> No
         assert all(features.vocab[i] in question for i in row.indices)
 
 
-def test_names_take_terms_most_members_share(model: TopicModel) -> None:
+@pytest.mark.usefixtures("loose")
+def test_names_take_terms_most_posts_share_and_members_have_them(model: TopicModel) -> None:
     report = model.topics(*_window(model))
+    assert report.topics
     position = {r.doc_id: i for i, r in enumerate(model.replies)}
     for topic in report.topics:
-        rows = [position[d] for d in topic.doc_ids]
-        for term in topic.terms:
-            column = model.vocab.index(term)
-            have = int(model.terms[rows, column].sum())
-            assert have >= max(2, topics_module.MIN_TERM_COVERAGE * topic.size)
+        rows = np.array([position[d] for d in topic.doc_ids])
+        posts = len(set(model.posts[rows].tolist()))
+        columns = [model.vocab.index(term) for term in topic.terms]
+        for column in columns:
+            have = len(set(model.posts[rows[model.terms[rows, column].toarray().ravel() > 0]]))
+            assert have >= max(2, topics_module.MIN_TERM_COVERAGE * posts)
+        leading = model.terms[rows][:, columns[: topics_module.KEEP_TERMS]]
+        assert (np.asarray(leading.sum(axis=1)).ravel() > 0).all()
+
+
+@pytest.mark.usefixtures("loose")
+def test_the_tightest_topics_come_first(model: TopicModel) -> None:
+    report = model.topics(*_window(model))
+    position = {r.doc_id: i for i, r in enumerate(model.replies)}
+    tightness = []
+    for topic in report.topics:
+        one: dict[int, int] = {}  # per post its first row, as the rule takes it
+        for row in sorted(position[d] for d in topic.doc_ids):
+            one.setdefault(int(model.posts[row]), row)
+        tightness.append(cohesion(model.vectors[sorted(one.values())]))
+    assert len(tightness) >= 2 and tightness == sorted(tightness, reverse=True)
 
 
 def test_cli_refuses_a_bad_date(fake_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -217,3 +243,44 @@ def test_names_drop_the_pieces_of_a_compound() -> None:
     assert _distinct([("公交", 10), ("公交线路", 3)]) == ("公交",)
     many = [(f"词{i}", 5) for i in range(10)]
     assert len(_distinct(many)) == topics_module.TERMS_PER_TOPIC
+
+
+def test_close_topics_are_merged_and_far_ones_kept_apart() -> None:
+    rng = np.random.default_rng(3)
+    same = _unit(_blob(rng, 0, 12, 0.1))
+    other = _unit(_blob(rng, 1, 6, 0.1))
+    vectors = np.vstack([same, other])
+    groups = [np.arange(0, 6), np.arange(6, 12), np.arange(12, 18)]
+    merged = merge_close(vectors, groups)
+    assert [sorted(int(i) for i in g) for g in merged] == [list(range(12)), list(range(12, 18))]
+    assert float(_unit(same[:6].mean(axis=0, keepdims=True))[0] @ other[0]) < MERGE_COSINE
+
+
+def test_reposts_count_once_for_the_size_rule() -> None:
+    rng = np.random.default_rng(4)
+    vectors = _unit(_blob(rng, 0, MIN_TOPIC + 1, 0.05))
+    window = np.arange(len(vectors))
+    assert len(cohesive_groups(vectors, window, 1)) == 1
+    posts = window.copy()
+    posts[1] = posts[2] = 0  # three posts of one complaint
+    assert cohesive_groups(vectors, window, 1, posts) == []
+
+
+def test_same_titles_and_duplicate_groups_share_a_post(fake_index: Path) -> None:
+    index = open_index(fake_index)
+    ids = post_ids(index)
+    position = {r.doc_id: i for i, r in enumerate(index.replies)}
+    for group in index.duplicates:
+        assert len({int(ids[position[d]]) for d in group}) == 1
+    by_title: dict[str, set[int]] = {}
+    for reply, post in zip(index.replies, ids, strict=True):
+        by_title.setdefault(reply.title.replace(" ", ""), set()).add(int(post))
+    assert all(len(posts) == 1 for posts in by_title.values())
+    assert len(set(ids.tolist())) <= len(index.replies)
+
+
+def test_place_fragments_are_the_words_before_place_suffixes() -> None:
+    titles = ["投诉K3县爱琴名城小区噪音扰民", "爱琴名城小区物业乱收费", "爱琴名城小区停水",
+              "K7县五一桥村道路硬化", "五一桥村饮水难", "噪音扰民严重"]  # fmt: skip
+    vocab = {"名城", "噪音", "扰民", "一桥", "五一桥", "道路", "硬化", "饮水"}
+    assert place_fragments(titles, vocab) == {"名城", "一桥", "五一桥"}
