@@ -305,8 +305,8 @@ def _fit(title: str) -> str:
             break
         title = pattern.sub("", title) or title
     for drop in (_drop_co_actor, _drop_object_modifier, _drop_counts, _drop_scope):
-        if len(title) > MAX_TITLE and "、" not in title:  # a list ends after a whole item
-            title = drop(title)
+        if len(title) > MAX_TITLE and not (drop is _drop_scope and "、" in title):
+            title = drop(title)  # scope words of a list tell its items apart (县级…、水行政…)
     for drop in (_drop_modifier, _drop_list):
         if len(title) > MAX_TITLE:
             title = drop(title)
@@ -324,7 +324,10 @@ def _drop_co_actor(title: str) -> str:
             if k >= 2 and len("".join(w for w, _ in words[k:])) >= 6:
                 return "".join(w for w, _ in words[k:]).removeprefix("共同").removeprefix("一起")
             return title
-        if not flag.startswith(("n", "j", "x", "m", "q", "c", "f", "s", "v")) and word != "、":
+        if (
+            not flag.startswith(("n", "j", "x", "m", "q", "c", "f", "s", "v", "eng"))
+            and word != "、"
+        ):
             return title
     return title
 
@@ -332,13 +335,18 @@ def _drop_co_actor(title: str) -> str:
 def _drop_object_modifier(title: str) -> str:
     """Drop a short 的-modifier that opens the object ("对反复投诉的31个噪声" ->
     "对31个噪声"); the verb or preposition before it and the noun after it stay."""
-    words = [w for w, _ in _tag(title)]
+    tags = _tag(title)
+    words = [w for w, _ in tags]
     if "的" not in words[1:]:
         return title
     end = words.index("的", 1)
     dropped = "".join(words[1 : end + 1])
     if len(dropped) > 9 or re.search(r"[\d《》“”，]", dropped) or end + 1 >= len(words):
         return title
+    flags = [f for _, f in tags[1:end]]
+    pronoun = any(f.startswith("r") or w in ("您", "你", "我", "其") for w, f in tags[1:end])
+    if not any(f.startswith("v") for f in flags) or pronoun:
+        return title  # only an act's modifier ("反复投诉的"), not "课题的", "您提出的"
     return "".join(words[:1] + words[end + 1 :])
 
 
