@@ -9,19 +9,12 @@ boundaries, at a phrase end, never inside a figure. A verb with no object of its
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Sequence
 
-import jieba
-import jieba.posseg
-
 from index import measure_cues as cue
-from index.segment import DEFAULT_DICTIONARY, jieba_cache_dir
-from index.segment import _jieba_quiet as jieba_quiet
-
-MAX_TITLE = 20
+from index.measure_pos import tag
+from index.measure_title_fit import MAX_TITLE, PREPOSITIONS, fit
 
 _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 # Clauses that only set the scene or a condition: never the title's clause.
@@ -55,19 +48,7 @@ _NOT_TITLE_VERB = frozenset(
 )
 _FILLER_RE = re.compile(r"进行(?:了(?!解))?|予以|作出了?|(?<=[\u4e00-\u9fff])了(?![解结])")
 # A title may not end on these: function words, a lone figure, an opened quote or bracket.
-_BAD_END_FLAGS = ("p", "c", "u", "d", "r", "x")
-_BAD_END_WORDS = frozenset(
-    "的 和 及 与 或 等 并 对 在 将 把 于 向 为 从 由 至 到 以 之 其 以及 及其".split()
-)
 # What a long title can lose first, in this order (figures are never dropped).
-_TRIMS = (
-    re.compile(r"[（(](?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,30}[）)]"),
-    re.compile(r"含[^，。、]{1,20}?在内的"),
-    re.compile(r"为期[^，、的]{1,8}的|以[^，、。]{1,12}?为[^，、。]{1,10}?的"),
-    re.compile(r"(?:“[^”]{1,12}”、?){2,}等"),
-    re.compile(r"在[^，。]{2,14}?(?:时段|期间|时|前|后|内|上|中)(?=[\u4e00-\u9fff]{2})"),
-    re.compile(r"(?<=《)(?:[^》]{0,8}?[省市县区])?(?:关于)?"),
-)
 _DISPOSAL_RE = re.compile(
     r"(?:将|把)(?=[^，。将把]{1,15}?(?:纳入|列入|修至|交由|转为|改为|调整为|移交|转交|迁至|并入))"
 )
@@ -79,11 +60,9 @@ _SUBJECT_END_RE = re.compile(
 )
 _KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
 # A verb phrase may open with one of these and its object (对占道摊主宣传教育).
-_PREPOSITIONS = ("对", "把", "将", "与", "向", "给", "为", "同", "由", "通过")
 _TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
 _SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就)+$")
 _PERSON_RE = re.compile(r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司))")
-_PHRASE_BREAKS = frozenset("、 ， , 和 及 与 以及 并 并且 或".split())
 _ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
 _HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
 
@@ -95,22 +74,8 @@ _STATE_RE = re.compile(
 _COUNT_ONLY_RE = re.compile(r"[\u4e00-\u9fff]{2,4}\d+(?:\.\d+)?[所个座家处条项栋台辆名户间]")
 _GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我们 我局 群众 市民".split())
 # The object is a generic noun ("加强对X的管理"): X is what the action is about.
-_GENERIC_OBJECT_RE = re.compile(
-    r"^(加强|强化|规范|做好|加大|严格|落实)对([^，。的]{2,12})的?"
-    r"(管理|监管|整治|巡查|检查|执法|治理|宣传|保护|维护|监督|工作)$"
-)
 # Others named before the main verb: "会同市市场监管局研究制定…" is 研究制定….
-_CO_ACTORS = frozenset("会同 协调 联合 配合 协同".split())
-_SCOPE_RE = re.compile(
-    r"^(?:(?:中心|主)?城区|全[市区县镇省国]|辖区|市区|县城|本市|本区|国家级|省级|市级|区级"
-    r"|县级|一次性)$"
-)
-_NOUNISH = ("n", "b", "j", "x", "m", "vn")
 # Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
-_EXTRA_WORDS = (("约谈", "v"), ("棚改", "n"), ("维保", "vn"), ("加装", "v"), ("发放", "v"))
-
-_lock = threading.Lock()
-_tagger: jieba.posseg.POSTokenizer | None = None
 
 
 def make_title(text: str, *, context: str = "") -> str:
@@ -133,7 +98,7 @@ def make_title(text: str, *, context: str = "") -> str:
     # No action anywhere: the first clause that says more than a time, a condition or a
     # state, else the measure's text itself (never an empty heading).
     rests = [r for r in map(_strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
-    return _fit(rests[0] if rests else _HEAD_JUNK_RE.sub("", text) or text)
+    return fit(rests[0] if rests else _HEAD_JUNK_RE.sub("", text) or text)
 
 
 def _is_scene(text: str) -> bool:
@@ -147,11 +112,11 @@ def _from_word_start(title: str, clause: str) -> str:
     if at <= 0:
         return title
     pos = 0
-    for word, _ in _tag(clause):
+    for word, _ in tag(clause):
         if pos < at < pos + len(word):
             if not _drop_adverbials(clause[pos:at]) and pos + len(word) - at >= 2:
                 return title  # "广泛|开展": the adverb stays out; "再|行开放" does not
-            return _fit(clause[pos:at] + title)
+            return fit(clause[pos:at] + title)
         pos += len(word)
     return title
 
@@ -166,12 +131,12 @@ def _with_counted_noun(title: str, text: str) -> str:
     when the sentence names the noun before and the count ends its clause."""
     at = text.rfind(title)
     end = at + len(title)
-    if at < 0 or not _COUNT_ONLY_RE.fullmatch(title) or not _tag(title)[-3][1].startswith("v"):
+    if at < 0 or not _COUNT_ONLY_RE.fullmatch(title) or not tag(title)[-3][1].startswith("v"):
         return title  # only a verb before the count: "开放泊位1530个" names its object
     if end < len(text) and not _CLAUSE_RE.match(text, end):
         return title  # "开放泊位1530个，…" is whole; "建成4所" at a clause's end is not
-    nouns = [w for w, f in _tag(text[:at]) if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
-    return _fit(title + nouns[-1]) if nouns else title
+    nouns = [w for w, f in tag(text[:at]) if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
+    return fit(title + nouns[-1]) if nouns else title
 
 
 def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
@@ -180,12 +145,12 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
         return None
     disposal = _DISPOSAL_RE.search(clause)
     if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
-        return _fit("把" + _FILLER_RE.sub("", clause[disposal.end() :]))
+        return fit("把" + _FILLER_RE.sub("", clause[disposal.end() :]))
     rest, topic = _strip_front(clause), ""  # the actor is a field of its own, not a topic
     stage = _SUBJECT_END_RE.search(rest)
     if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
         topic, rest = rest[: stage.start()], _strip_front(rest[stage.start() :])
-    words = _tag(_FILLER_RE.sub("", rest))
+    words = tag(_FILLER_RE.sub("", rest))
     found = _verb_phrase(words)
     if found is None:
         return None
@@ -198,7 +163,7 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     if not _has_object(words[verb:]) and not before:
         # "对于该酒吧的整改落实情况，我局将持续跟踪": what 跟踪 is about came first.
         title = title + about if about else _with_subject(topic or subject, title)
-    return _fit(_HEAD_JUNK_RE.sub("", title) or title)
+    return fit(_HEAD_JUNK_RE.sub("", title) or title)
 
 
 def _is_topic(text: str) -> bool:
@@ -236,7 +201,7 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
     for k, (word, flag) in enumerate(words[: verb + 1]):
         if word == "将" and k + 1 < len(words) and words[k + 1][1].startswith("v"):
             continue  # "将加强对…": 将 is "will", not the 将 of disposal
-        if word in _PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")):
+        if word in PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")):
             # after 对/把/与… only a verb of the cue list ends the phrase ("对您所诉情况了解")
             after = _first_verb(words[k + 1 :], cue_only=True)
             end = k + 1 + after if after is not None else verb
@@ -290,184 +255,7 @@ def _with_subject(subject: str, predicate: str) -> str:
     subject = _SUBJECT_TAIL_RE.sub("", subject)
     if not subject or _PERSON_RE.match(subject) or cue.ACTOR_RE.fullmatch(subject):
         return predicate  # a unit or a pronoun is the actor, not what the act is about
-    words = [w for w, _ in _tag(subject)]
+    words = [w for w, _ in tag(subject)]
     while words and len("".join(words)) + len(predicate) > MAX_TITLE:
         words.pop(0)
     return "".join(words) + predicate
-
-
-def _fit(title: str) -> str:
-    """``title`` within 20 characters: notes, lists and modifiers dropped first, then cut
-    at the last word boundary that ends a phrase (never on 的/和/a figure)."""
-    title = _GENERIC_OBJECT_RE.sub(r"\1\2\3", title.strip())
-    for pattern in _TRIMS:
-        if len(title) <= MAX_TITLE:
-            break
-        title = pattern.sub("", title) or title
-    for drop in (_drop_co_actor, _drop_object_modifier, _drop_counts, _drop_scope):
-        if len(title) > MAX_TITLE and not (drop is _drop_scope and "、" in title):
-            title = drop(title)  # scope words of a list tell its items apart (县级…、水行政…)
-    for drop in (_drop_modifier, _drop_list):
-        if len(title) > MAX_TITLE:
-            title = drop(title)
-    return _cut(title)
-
-
-def _drop_co_actor(title: str) -> str:
-    """Drop 会同/协调… and the units after it when the main verb follows ("会同市市场监管局
-    研究制定…" -> "研究制定…")."""
-    words = _tag(title)
-    if not words or words[0][0] not in _CO_ACTORS:
-        return title
-    for k, (word, flag) in enumerate(words[1:], start=1):
-        if cue.ACTION_VERB_RE.match(word) or word in ("为", "对", "向", "共同", "一起"):
-            if k >= 2 and len("".join(w for w, _ in words[k:])) >= 6:
-                return "".join(w for w, _ in words[k:]).removeprefix("共同").removeprefix("一起")
-            return title
-        if (
-            not flag.startswith(("n", "j", "x", "m", "q", "c", "f", "s", "v", "eng"))
-            and word != "、"
-        ):
-            return title
-    return title
-
-
-def _drop_object_modifier(title: str) -> str:
-    """Drop a short 的-modifier that opens the object ("对反复投诉的31个噪声" ->
-    "对31个噪声"); the verb or preposition before it and the noun after it stay."""
-    tags = _tag(title)
-    words = [w for w, _ in tags]
-    if "的" not in words[1:]:
-        return title
-    end = words.index("的", 1)
-    dropped = "".join(words[1 : end + 1])
-    if len(dropped) > 9 or re.search(r"[\d《》“”，]", dropped) or end + 1 >= len(words):
-        return title
-    flags = [f for _, f in tags[1:end]]
-    pronoun = any(f.startswith("r") or w in ("您", "你", "我", "其") for w, f in tags[1:end])
-    if not any(f.startswith("v") for f in flags) or pronoun:
-        return title  # only an act's modifier ("反复投诉的"), not "课题的", "您提出的"
-    return "".join(words[:1] + words[end + 1 :])
-
-
-def _drop_counts(title: str) -> str:
-    """Drop counts before a noun ("推动1860家餐饮单位" -> "推动餐饮单位"); a figure that ends
-    the title ("投入资金1.35亿元") is the object and stays."""
-    words = _tag(title)
-    out: list[str] = []
-    k = 0
-    while k < len(words):
-        word, flag = words[k]
-        counted = k + 2 < len(words) and words[k + 1][1] == "q" and words[k + 2][1] != "x"
-        if k and (flag in ("m", "eng") and word.isdigit()) and counted:
-            k += 2  # the number and its measure word
-            continue
-        out.append(word)
-        k += 1
-    return "".join(out)
-
-
-def _drop_scope(title: str) -> str:
-    """Drop place and scope words before a noun (中心城区, 国家级, 一次性)."""
-    words = _tag(title)
-    kept = [
-        w
-        for k, (w, _) in enumerate(words)
-        if not (k and _SCOPE_RE.match(w) and k + 1 < len(words) and
-                words[k + 1][1].startswith(_NOUNISH))
-    ]  # fmt: skip
-    return "".join(kept)
-
-
-def _drop_list(title: str) -> str:
-    """Drop an enumeration ending in 等 right after the verb: "归集市场监管、税务、社保等
-    涉企信用信息" -> "归集涉企信用信息" (the head noun after 等 says what they are)."""
-    tags = _tag(title)
-    words = [w for w, _ in tags]
-    if "等" not in words[2:] or words[0] in _PREPOSITIONS:
-        return title
-    end = words.index("等", 2)
-    listed = "".join(words[1:end])
-    if "、" not in listed or len("".join(words[end + 1 :])) < 2:
-        return title
-    if re.search(r"[的《》对向为与]", listed) or any(f.startswith("v") for _, f in tags[1:end]):
-        return title  # not a list of nouns: "安排人员做好说明、疏导等工作"
-    return words[0] + "".join(words[end + 1 :])
-
-
-def _drop_modifier(title: str) -> str:
-    """Drop the first 的-modifier of the object ("落实退休干部的独生子女补贴" keeps its
-    head "落实独生子女补贴" only when too long); never one that holds a figure."""
-    tags = _tag(title)
-    words = [w for w, _ in tags]
-    start = 2 if len(words) > 2 and words[0] in ("对", "把", "为", "向", "与") else 1
-    if "的" not in words[start:]:
-        return title
-    end = words.index("的", start)
-    dropped = "".join(words[start : end + 1])
-    if len(dropped) > 14 or re.search(r"[\d《》“”]", dropped) or end + 1 >= len(words):
-        return title
-    if not tags[end + 1][1].startswith("n"):  # "申请支持该计划的下达": no noun to keep
-        return title
-    return "".join(words[:start] + words[end + 1 :])
-
-
-def _cut(title: str) -> str:
-    """``title`` cut at its best word boundary within 20 characters."""
-    if len(title) <= MAX_TITLE:
-        return title
-    words = _tag(title)
-    best, phrase_end, pos = 0, 0, 0
-    for i, (word, _) in enumerate(words):
-        pos += len(word)
-        if pos > MAX_TITLE:
-            break
-        if _good_end(words, i, title[:pos]):
-            best = pos
-            if i + 1 < len(words) and words[i + 1][0] in _PHRASE_BREAKS:
-                phrase_end = pos
-    if phrase_end >= 8:  # a whole list item or clause reads better than a longer stub
-        best = phrase_end
-    opened = title.find("《")
-    if best >= 4 and not 0 <= best <= opened:
-        return title[:best]
-    if 0 <= opened <= MAX_TITLE - 6:  # an unfinished 《…: keep its start, mark the cut
-        return title[: MAX_TITLE - 2] + "…》"
-    return title[:MAX_TITLE]
-
-
-def _good_end(words: Sequence[tuple[str, str]], i: int, prefix: str) -> bool:
-    """Whether a title may stop after ``words[i]``: not on a function word or adverb, not
-    inside a figure or a quote, not between a verb and its object."""
-    word, flag = words[i]
-    nxt_flag = words[i + 1][1] if i + 1 < len(words) else ""
-    if word in _BAD_END_WORDS or flag.startswith(_BAD_END_FLAGS) or word[-1].isdigit():
-        return False
-    if len(word) == 1 and flag[:1] not in ("n", "m", "q"):  # "建立首" of 首贷培植库
-        return False
-    if len(word) == 1 and flag[:1] in ("m", "q") and not prefix[-2:-1].isdigit():
-        return False
-    if any(prefix.count(a) > prefix.count(b) for a, b in ("“”", "《》", "（）", "()")):
-        return False
-    return not (flag.startswith("v") and nxt_flag.startswith(("n", "m", "v")))
-
-
-@functools.lru_cache(maxsize=4096)
-def _tag(text: str) -> tuple[tuple[str, str], ...]:
-    """jieba's words and part-of-speech tags of ``text`` (domain dictionary loaded)."""
-    return tuple((p.word, p.flag) for p in _pos_tokenizer().cut(text, HMM=False))
-
-
-def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
-    """One tagger per process, loaded on first use (about a second from jieba's cache)."""
-    global _tagger
-    with _lock:
-        if _tagger is None:
-            tok = jieba.Tokenizer()
-            tok.tmp_dir = str(jieba_cache_dir())
-            with jieba_quiet():  # jieba's load messages go to logging, not stderr
-                tok.load_userdict(str(DEFAULT_DICTIONARY))
-                for word, flag in _EXTRA_WORDS:
-                    tok.add_word(word, tag=flag)
-            _tagger = jieba.posseg.POSTokenizer(tok)
-        return _tagger
