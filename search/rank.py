@@ -64,6 +64,10 @@ class Ranker:
         self.embedder = embedder
         position = {r.doc_id: i for i, r in enumerate(index.replies)}
         self.passage_record = np.array([position[c.doc_id] for c in index.chunks], dtype=np.int64)
+        # Each record's first passage (-1: none), found once rather than per hit by a scan.
+        self.first_passage = np.full(len(index.replies), -1, dtype=np.int64)
+        records, firsts = np.unique(self.passage_record, return_index=True)
+        self.first_passage[records] = firsts
         fields = np.array([c.field for c in index.chunks])
         self.reply_passages = np.flatnonzero(fields == "reply").astype(np.int64)
         self.question_passages = np.flatnonzero(fields == "question").astype(np.int64)
@@ -254,10 +258,10 @@ class Ranker:
         """A record found by the record-level BM25 alone shows its first passage."""
         if ranked.passages:
             return ranked
-        first = np.flatnonzero(self.passage_record == ranked.record)
-        if not len(first):
+        first = int(self.first_passage[ranked.record])
+        if first < 0:
             return ranked
-        return RankedRecord(ranked.record, ranked.score, (RankedPassage(int(first[0]), 0.0),))
+        return RankedRecord(ranked.record, ranked.score, (RankedPassage(first, 0.0),))
 
 
 def _merged(sides: Sequence[list[tuple[int, float]]], depth: int) -> list[int]:
