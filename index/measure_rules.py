@@ -17,7 +17,7 @@ from index import measure_cues as cue
 from index.clauses import Clause
 from index.measure_features import ClauseCues, clause_cues_cached
 
-__all__ = ["apply_rules", "is_lead_in"]
+__all__ = ["apply_rules", "frames_next", "is_lead_in"]
 
 _LEAD_CLAUSE_RE = re.compile(
     r"^(?:接到|收到|在|自|从|截至|截止|经过?)[^，。]{0,30}(?:后|时|期间|以来|之后|过程中|中)$"
@@ -28,6 +28,16 @@ _LEAD_CLAUSE_RE = re.compile(
     r"|针对[^，。]{0,20}$|在[^，。]{0,30}(?:指导|领导|帮助|支持|推动|努力)下$"
     r"|^经过?[^，。]{0,30}(?:努力|争取|协调|推进|推动)$"
     r"|^经过?(?:调查|核实|核查|了解|查|走访|现场|实地|认真|仔细|多方)[^，。]{0,10}$"
+)
+# A condition, a purpose or a topic before the act it frames (如…未能…，我局将…). The
+# training labels take such a clause for the head, so the model may call the act after it
+# a continuation: see ``frames_next``.
+_FRAME_RE = re.compile(
+    r"^(?:如果|若|一旦|如(?=[^，。]{0,30}(?:未|不|没|无|发现|需|确)))[^，。]{0,40}$"
+    r"|为了?(?:贯彻|落实|进一步|切实|更好地?|解决|加强|确保|保障)[^，。]{0,60}"
+    r"(?:精神|要求|部署|指示|问题|工作)$"
+    r"|^(?:对于?|关于)[^，。]{0,40}(?:一事|事宜)$"
+    r"|在[^，。]{0,15}(?:工作中|期间)$|定于[^，。]{0,15}[前后]$"
 )
 # Message-reply clauses that do not state an action: a noun phrase ("已办理补卡手续的"),
 # what the citizen did or may do, an explanation (可/应 without 已/将), a copula ("…是…").
@@ -55,13 +65,23 @@ def apply_rules(
       同比增长24.7%) or a cause (因涉及用地和资金安排) does not. The learned model sees
       few formal replies, so these rules carry the genre.
     """
-    out = []
+    out: list[dict[str, float]] = []
+    prev_lead = False
     for c, p in zip(clauses, probs, strict=True):
         info = clause_cues_cached(c.text)
         q = dict(p)
-        if len(info.rest) < 2 or _LEAD_CLAUSE_RE.search(c.text):
-            q = _with_head(q, 0.0)
-        elif group == "message" and _message_statement(c, info):
+        after_lead_in = prev_lead and c.position > 0
+        prev_lead = bool(
+            len(info.rest) < 2 or _LEAD_CLAUSE_RE.search(c.text) or _FRAME_RE.search(c.text)
+        )
+        if prev_lead:
+            out.append(_with_head(q, 0.0))
+            continue
+        if group == "message" and after_lead_in:
+            # The act a lead-in of its sentence introduces heads a measure even where the
+            # model (whose labels take some lead-ins for heads) calls it a continuation.
+            q = _with_head(q, q["H"] + q["C"])
+        if group == "message" and _message_statement(c, info):
             q = _with_head(q, min(q["H"], _MESSAGE_STATEMENT_HEAD))
         elif group == "message" and _message_action(c.text, info):
             q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
@@ -124,4 +144,14 @@ def _with_head(p: dict[str, float], head: float) -> dict[str, float]:
 
 def is_lead_in(text: str) -> bool:
     """A clause that only sets time or circumstance: nothing left once lead words go."""
-    return len(clause_cues_cached(text).rest) < 2 or bool(_LEAD_CLAUSE_RE.search(text))
+    return (
+        len(clause_cues_cached(text).rest) < 2
+        or bool(_LEAD_CLAUSE_RE.search(text))
+        or frames_next(text)
+    )
+
+
+def frames_next(text: str) -> bool:
+    """A condition, purpose or topic clause (如…未能…, 为贯彻…精神, 对…一事) that frames
+    the act after it."""
+    return bool(_FRAME_RE.search(text))
