@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from index import measure_cues as cue
 from index.measure_pos import tag
 from index.measure_title_fit import MAX_TITLE, PREPOSITIONS, fit
+from index.measure_title_phrase import about_of, counted_noun, drop_co_actors
 
 _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 # Clauses that only set the scene or a condition: never the title's clause.
@@ -27,13 +28,17 @@ _ADVERBIAL_RE = re.compile(
     r"^(?:(?:自|从|于|在|到|至|截至|截止)?"
     rf"(?:{cue.DATE_PATTERN})(?:起|开始|以来|前|后|内|底|初)?"
     r"|(?:从|自)[^，。]{1,15}?(?:起|开始)"
+    r"|在?(?:近期|短期|法定时限|规定时限|规定期限|规定时间|\d+个?(?:工作日|小时|月|天|日|周|年))内"
+    r"|[、，]?[^，。]{0,12}?等不同时间?段"
     r"|待[^，。]{1,20}?后|在[^，。]{1,20}?(?:时间内|过程中|基础上|情况下|期间|之际|后|前|时|下)"
     r"(?=[\u4e00-\u9fff])|(?:关于|对于|针对)[^，。]{1,30}?(?:问题|情况|一事|事项|事件|诉求)的?"
-    r"|(?:按照|按|根据|依据|依照|遵照)[^，。]{1,20}?(?:的)?(?:要求|规定|标准|部署|安排|意见|精神|程序)"
+    r"|(?:严格)?(?:按照|按|根据|依据|依照|遵照)[^，。]{0,20}?(?:的)?"
+    r"(?:要求|规定|标准|部署|安排|意见|精神|程序)"
+    r"|在[^，。]{1,16}?等?(?:位置|地段|路段)(?=[\u4e00-\u9fff])"
     r"|(?:力争|争取|计划|预计|拟)(?:到|在|于)?\d{4}年(?:底|前|内|初)?(?:前)?"
     r"|(?:早上|上午|中午|下午|晚上|凌晨)?\d{1,2}:\d{2}(?:-\d{1,2}:\d{2})?[,，、]?"
     r"|预计|即将|准备|拟|的(?=[\u4e00-\u9fff])"
-    r"|力争(?!取)|第一时间|截至目前|目前|现已|现|同时|随即|随后|当即|立即|及时|迅速|专门|依法|切实"
+    r"|力争(?!取)|第一时间|截至目前|目前|现已|现|同时|随即|随后|当即|立即|立刻|马上|及时|迅速|专门|依法|切实"
     r"|已经|已于|已|均已|也已|都已|业已|正在进行|正在|正|将于|将会|将(?=[继进加逐全尽积持在按依对与])"
     r"|会(?![同议商签])|也|还|均|都"
     r"|以[^，。]{2,16}?为(?:龙头|主|重点|抓手|依托|核心|载体|主体|牵头)"
@@ -46,7 +51,12 @@ _NOT_TITLE_VERB = frozenset(
     "是 有 为 在 将 把 对 会 要 能 可 可以 应 应当 需要 已 已经 进行 予以 作出 到 达到 属于 "
     "系 成为 使 让 由 被 通过 经过 按照 根据".split()
 )
-_FILLER_RE = re.compile(r"进行(?:了(?!解))?|予以|作出了?|(?<=[\u4e00-\u9fff])了(?![解结])")
+# 进行了解 is "looked into" (了解 stays); 进行了解释 is "explained" (了 goes).
+_FILLER_RE = re.compile(
+    r"进行(?:了(?!解(?![释答决]))|过)?|予以|作出了?|(?<=[\u4e00-\u9fff])了(?![解结])"
+)
+# A note in brackets that holds clause punctuation (上午8：30—12:00，下午…) is not split.
+_NOTE_RE = re.compile(r"[（(][^（）()]*[，；。,;][^（）()]*[）)]")
 # A title may not end on these: function words, a lone figure, an opened quote or bracket.
 # What a long title can lose first, in this order (figures are never dropped).
 _DISPOSAL_RE = re.compile(
@@ -58,12 +68,20 @@ _SUBJECT_END_RE = re.compile(
     r"|今年|明年|年底|年内|将于|将会|也将|将(?=对|在|与|按|于|把|继续|进一步|加[强大快]|持续|积极"
     r"|严格|及时|尽快|逐步|依法|全面|再)|按照?[^，。]{1,12}?要求|根据|依据|于(?=\d)|力争|(?:从|自)(?=\d)"
 )
+# "到现场查看": where the act happened stays with its verb.
+_PLACE_OPENERS = ("到", "赴", "深入", "前往")
 _KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
 # A verb phrase may open with one of these and its object (对占道摊主宣传教育).
 _TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
-_SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就)+$")
+_SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就|全部|亦)+$")
+# A campaign held (进行“百日会战”整治行动): 进行 is its verb, read as 开展.
+_CAMPAIGN_RE = re.compile(r"进行了?(?=“[^”]{2,12}”[^，。]{0,8}(?:行动|活动|检查|整治))")
+_IN_PROGRESS_RE = re.compile(
+    r"^(?P<topic>[^，。]{2,12}?)(?:正在|正)?(?:积极|稳步|加快|有序|全力)?"
+    r"(?P<verb>推进|实施|办理|建设)(?:当)?中$"
+)
 _PERSON_RE = re.compile(r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司))")
-_ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
+
 _HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
 
 # A clause that only states a state or a figure: "正在整改当中", "规划面积6.8平方公里".
@@ -72,6 +90,7 @@ _STATE_RE = re.compile(
     r"(?:约|为|达|共|近|合计)?\d"
 )
 _COUNT_ONLY_RE = re.compile(r"[\u4e00-\u9fff]{2,4}\d+(?:\.\d+)?[所个座家处条项栋台辆名户间]")
+_TIME_UNITS = frozenset("天 年 月 日 周 次 季 季度 星期".split())  # 每年… is when, not a rate
 _GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我们 我局 群众 市民".split())
 # The object is a generic noun ("加强对X的管理"): X is what the action is about.
 # Others named before the main verb: "会同市市场监管局研究制定…" is 研究制定….
@@ -86,15 +105,17 @@ def make_title(text: str, *, context: str = "") -> str:
     without object is about. "下一步，我局将加强巡查" -> "加强巡查";
     "计划2024年9月投入使用" after "第五小学已于2022年10月开工，" -> "第五小学投入使用".
     """
+    text, context = _NOTE_RE.sub("", text) or text, _NOTE_RE.sub("", context)
     clauses = [c.strip() for c in _CLAUSE_RE.split(text) if c.strip()]
-    subject, about = _subject(context), ""
+    subject = _subject(context)
+    about = about_of(_CLAUSE_RE.split(context)[-1].strip()) if context else ""
     for clause in clauses:
         title = _clause_title(clause, subject, about)
         if title:
             title = _with_counted_noun(title, context + "，" + text)
             return _no_new_repeats(_from_word_start(title, clause), text)
         subject = _subject(clause) or subject
-        about = _ABOUT_RE.sub("", clause) if _ABOUT_RE.match(clause) else about
+        about = about_of(clause) or about
     # No action anywhere: the first clause that says more than a time, a condition or a
     # state, else the measure's text itself (never an empty heading).
     rests = [r for r in map(_strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
@@ -135,22 +156,30 @@ def _with_counted_noun(title: str, text: str) -> str:
         return title  # only a verb before the count: "开放泊位1530个" names its object
     if end < len(text) and not _CLAUSE_RE.match(text, end):
         return title  # "开放泊位1530个，…" is whole; "建成4所" at a clause's end is not
-    nouns = [w for w, f in tag(text[:at]) if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
-    return fit(title + nouns[-1]) if nouns else title
+    noun = counted_noun(title[-3:], text[:at])
+    if not noun:  # else the last noun of an earlier clause ("新建学校方面，…建成4所")
+        words = tag(text[: text.rfind("，", 0, at) + 1])
+        nouns = [w for w, f in words if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
+        noun = nouns[-1] if nouns else ""
+    return fit(title + noun) if noun else title
 
 
 def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     """The title of one clause, or ``None`` when the clause names no action."""
+    going = _IN_PROGRESS_RE.match(clause)
+    if going:  # "该项工作正在积极推进中" is 推进该项工作
+        return fit(going.group("verb") + going.group("topic").split("的")[-1])
     if _SCENE_RE.search(clause) or _STATE_RE.search(clause) or cue.CITIZEN_RE.match(clause):
         return None
     disposal = _DISPOSAL_RE.search(clause)
     if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
         return fit("把" + _FILLER_RE.sub("", clause[disposal.end() :]))
     rest, topic = _strip_front(clause), ""  # the actor is a field of its own, not a topic
+    rest = _drop_adverbials(drop_co_actors(rest))
     stage = _SUBJECT_END_RE.search(rest)
     if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
         topic, rest = rest[: stage.start()], _strip_front(rest[stage.start() :])
-    words = tag(_FILLER_RE.sub("", rest))
+    words = tag(_FILLER_RE.sub("", _CAMPAIGN_RE.sub("开展", rest)))
     found = _verb_phrase(words)
     if found is None:
         return None
@@ -160,9 +189,15 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     if start:  # "房屋拆迁实物详查工作已全面完成": a topic, not a verb
         topic = topic or "".join(w for w, _ in words[:start])
     title = before.replace("将", "把", 1) + predicate
+    disposed = "把" + _SUBJECT_TAIL_RE.sub("", topic) + title
+    if words[verb][0] in ("纳入", "列入") and topic and not before and len(disposed) <= MAX_TITLE:
+        title = disposed  # "预收费全部纳入…" is 把预收费纳入…
     if not _has_object(words[verb:]) and not before:
         # "对于该酒吧的整改落实情况，我局将持续跟踪": what 跟踪 is about came first.
-        title = title + about if about else _with_subject(topic or subject, title)
+        if about and not topic and len(about) <= 12:
+            title = title + about
+        else:
+            title = _with_subject(topic or subject, title)
     return fit(_HEAD_JUNK_RE.sub("", title) or title)
 
 
@@ -201,7 +236,11 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
     for k, (word, flag) in enumerate(words[: verb + 1]):
         if word == "将" and k + 1 < len(words) and words[k + 1][1].startswith("v"):
             continue  # "将加强对…": 将 is "will", not the 将 of disposal
-        if word in PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")):
+        if (
+            (word in PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")))
+            or (word in _PLACE_OPENERS and k < verb)
+            or (k == 0 and word in ("和", "跟"))
+        ):
             # after 对/把/与… only a verb of the cue list ends the phrase ("对您所诉情况了解")
             after = _first_verb(words[k + 1 :], cue_only=True)
             end = k + 1 + after if after is not None else verb
@@ -210,6 +249,15 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
             if word == "由" and not _has_digit(words[k:end]):
                 return end, end  # 由+unit names the actor, a field of its own
             return k, end
+    if (
+        verb >= 2
+        and words[verb - 2][0] == "每"
+        and words[verb - 1][1] == "q"
+        and (words[verb - 1][0] not in _TIME_UNITS)
+    ):
+        return verb - 2, verb  # "每台补助15万元": the rate is part of the act
+    if verb >= 1 and re.fullmatch(r"每[^天年月日周次季]", words[verb - 1][0]):
+        return verb - 1, verb  # "每户补贴2.53万元" (每户 is one word)
     return verb, verb
 
 

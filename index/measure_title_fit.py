@@ -8,6 +8,7 @@ bracket, or between a verb and its object.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -55,7 +56,7 @@ def fit(title: str) -> str:
     for drop in (_drop_co_actor, _drop_object_modifier, _drop_counts, _drop_scope):
         if len(title) > MAX_TITLE and not (drop is _drop_scope and "、" in title):
             title = drop(title)  # scope words of a list tell its items apart (县级…、水行政…)
-    for drop in (_drop_modifier, _drop_list):
+    for drop in (_drop_list, _shorten_list, _drop_modifier):
         if len(title) > MAX_TITLE:
             title = drop(title)
     return _cut(title)
@@ -141,6 +142,41 @@ def _drop_list(title: str) -> str:
     if re.search(r"[的《》对向为与]", listed) or any(f.startswith("v") for _, f in tags[1:end]):
         return title  # not a list of nouns: "安排人员做好说明、疏导等工作"
     return words[0] + "".join(words[end + 1 :])
+
+
+def _shorten_list(title: str) -> str:
+    """A list keeps its first item: "明确夜间施工审批、社会生活噪声管控等部门职责" ->
+    "明确夜间施工审批等部门职责"; a list of single words without 等 right after the verb
+    goes whole ("建立生态环境、城管、公安“接诉即办”联动机制" -> "建立“接诉即办”联动机制")."""
+    first = title.find("、")
+    if first < 2 or "，" in title[:first]:
+        return title
+    end = title.find("等", first)
+    words = tag(title)
+    if 0 < end - first <= 30 and _plain_items(title[first:end], words):
+        return title[:first] + title[end:]
+    seps = [k for k, (w, _) in enumerate(words) if w == "、"]
+    items = [k - 1 for k in seps] + [seps[-1] + 1]
+    if (
+        seps[0] == 2
+        and words[0][1].startswith("v")
+        and all(b - a == 2 for a, b in itertools.pairwise(seps))
+        and all(len(words[k][0]) <= 4 for k in items)
+        and len("".join(w for w, _ in words[items[-1] + 1 :])) >= 4
+    ):
+        return words[0][0] + "".join(w for w, _ in words[items[-1] + 1 :])
+    return title
+
+
+def _plain_items(listed: str, words: Sequence[tuple[str, str]]) -> bool:
+    """Whether ``listed`` ("、B、C") is a list of things, not of acts ("、配备各类教学仪器")
+    nor running into another phrase (对/向/为…: "、生产要素向龙佰集团、多氟多")."""
+    acts = [
+        i for i in listed.split("、") if (m := cue.ACTION_VERB_RE.match(i)) and m.end() < len(i)
+    ]
+    if "，" in listed or acts:
+        return False
+    return not any(w in listed and f == "p" for w, f in words)
 
 
 def _drop_modifier(title: str) -> str:

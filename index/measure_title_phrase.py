@@ -1,0 +1,86 @@
+"""Phrases a measure's title leaves out or brings in besides its verb and object.
+
+Units that act alongside the actor (联合区拆违大队、南大门市场管理处一同去往现场调查) are
+not the action: the title starts at what they did. What a bare count counts (建成4所) is
+named from an earlier count with the same measure word (中小学校12所).
+"""
+
+from __future__ import annotations
+
+import re
+
+from index import measure_cues as cue
+from index.measure_pos import tag
+
+# Units acting together with the actor, then where the act itself starts.
+_CO_ACTOR_RE = re.compile(
+    r"^(?P<lead>[^，。对在将把已]{0,10}?)(?:会同|联合|协同|携手|与|和|同)"
+    r"(?P<units>[^，。]{2,30}?)"
+    r"(?P<stop>一同|一起|共同|(?:于|在|从)(?=\d)|到(?!位)|赴|深入|前往|去往|在|对|为|向|就)"
+)
+# Verbs done *with* someone: "与当事人沟通" keeps its partner.
+_WITH_VERB_RE = re.compile(r"沟通|联系|对接|协商|交流|座谈|确认|合作|会商|洽谈|签订|签署|约定|商定")
+_UNIT_WORD_RE = re.compile(
+    r"(?:局|办|所|站|队|中心|部门|处|街道|社区|政府|委|公司|人员|队员|干部|集团)$"
+)
+
+
+_ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
+# "对…一事", "您提出的宝贵建议": a clause that only names what the next verb is about.
+_MATTER_RE = re.compile(
+    r"^(?:对|就)?(?:网友|您|你)?[^，。]{0,12}?(?:反映|提出|反馈|所诉|所提)?的?"
+    r"[^，。]*?(?:一事|事宜|问题|诉求|建议|意见)$"
+)
+_QUOTED_RE = re.compile(r"“([^”了]{2,12})”")
+
+
+def drop_co_actors(rest: str) -> str:
+    """``rest`` from where the act starts when co-acting units open it: "联合区拆违大队、
+    南大门市场管理处一同去往现场调查处理" -> "去往现场调查处理"; "执法人员与…环保站工作人员
+    于2019年5月20日到该公司…" -> "于2019年5月20日到该公司…" (the caller drops the date)."""
+    m = _CO_ACTOR_RE.match(rest)
+    if not m or _WITH_VERB_RE.search(rest[m.end("units") :]):
+        return rest
+    units, lead = m.group("units"), m.group("lead")
+    if cue.ACTION_VERB_RE.search(units) and not _UNIT_WORD_RE.search(units):
+        return rest  # "与新联华集团联合策划": the units are not all that comes before
+    if lead and not _UNIT_WORD_RE.search(lead) and lead not in ("会同", "联合"):
+        return rest  # "规划建设与…": the lead is an act, not the actor
+    if not _UNIT_WORD_RE.search(units) and not cue.ACTOR_RE.search(units):
+        return rest  # "对辐射与噪音…": not units
+    after = rest[m.start("stop") :]
+    after = re.sub(r"^(?:一同|一起|共同)", "", after)
+    return after if len(after) >= 4 else rest
+
+
+def counted_noun(count: str, before: str) -> str:
+    """The noun an earlier count of the same measure word counts: "4所" after
+    "新建中小学校12所，…" -> "中小学校"; "" when none is named."""
+    unit = count[-1]
+    found = list(re.finditer(rf"(\d+(?:\.\d+)?){unit}", before))
+    for m in reversed(found):
+        words = tag(before[: m.start()])
+        nouns: list[str] = []
+        for word, flag in reversed(words):
+            nounish = flag.startswith(("n", "j")) or not cue.ACTION_VERB_RE.fullmatch(word)
+            if not nounish or flag.startswith(("m", "q", "d", "p", "u", "x", "r", "c")):
+                break
+            if word in ("计划", "工作"):
+                break
+            nouns.insert(0, word)
+        if nouns:
+            return "".join(nouns)
+    return ""
+
+
+def about_of(clause: str) -> str:
+    """What a 对于/针对/关于 or "对…一事" clause names ("" when it is not one): a short
+    quote inside it stands for the matter ("对网友发的“退休干部独生子女补贴”一事")."""
+    if _ABOUT_RE.match(clause):
+        return _ABOUT_RE.sub("", clause)
+    if not _MATTER_RE.match(clause) or any(cue.ACTION_VERB_RE.fullmatch(w) for w, _ in tag(clause)):
+        return ""
+    quoted = _QUOTED_RE.search(clause)
+    if quoted:
+        return quoted.group(1)
+    return "" if "“" in clause else re.sub(r"^(?:对|就)", "", clause)
