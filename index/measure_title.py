@@ -21,7 +21,8 @@ _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 
 # Clauses that only set the scene or a condition: never the title's clause.
 _SCENE_RE = re.compile(
     r"(?:后|时|期间|以来|之后|过程中|基础上|之下|情况下|范围内|的|方面)$"
-    r"|^(?:接到|收到|为了?|如果?|若|凡|只要|一旦|按照|根据|依据|依照|通过|经过|随着)"
+    r"|^(?:接到|收到|为了?|如果?|若|凡|只要|一旦|按照|根据|依据|依照|通过|经过|随着|考虑到?|鉴于|由于)"
+    r"|来看$|^(?!对)[^，。]{0,12}?发现(?!的)"
 )
 # Adverbials before the verb, dropped wherever they open the rest of a clause.
 _ADVERBIAL_RE = re.compile(
@@ -73,6 +74,7 @@ _PLACE_OPENERS = ("到", "赴", "深入", "前往")
 _KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
 # A verb phrase may open with one of these and its object (对占道摊主宣传教育).
 _TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
+_UNIT_END_RE = re.compile(r"(?:局|办|所|中心|部门|政府|委员会|公司|中队|大队|街道|社区)$")
 _SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就|全部|亦)+$")
 # A campaign held (进行“百日会战”整治行动): 进行 is its verb, read as 开展.
 _CAMPAIGN_RE = re.compile(r"进行了?(?=“[^”]{2,12}”[^，。]{0,8}(?:行动|活动|检查|整治))")
@@ -303,6 +305,8 @@ def _with_subject(subject: str, predicate: str) -> str:
     subject = _SUBJECT_TAIL_RE.sub("", subject)
     if not subject or _PERSON_RE.match(subject) or cue.ACTOR_RE.fullmatch(subject):
         return predicate  # a unit or a pronoun is the actor, not what the act is about
+    if _UNIT_END_RE.search(subject):
+        return predicate  # "退休养老金市机关社保局": it ends with the unit that acts
     words = [w for w, _ in tag(subject)]
     while words and len("".join(words)) + len(predicate) > MAX_TITLE:
         words.pop(0)

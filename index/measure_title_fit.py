@@ -37,7 +37,9 @@ _GENERIC_OBJECT_RE = re.compile(
     r"^(加强|强化|规范|做好|加大|严格|落实)对([^，。的]{2,12})的?"
     r"(管理|监管|整治|巡查|检查|执法|治理|宣传|保护|维护|监督|工作)$"
 )
-_CO_ACTORS = frozenset("会同 协调 联合 配合 协同".split())
+_CO_ACTORS = frozenset("会同 协调 联合 配合 协同 组织 安排 带领".split())
+# Where the act after co-acting units starts ("组织驻村干部、村干部对辖区公路…").
+_ACT_STARTS = frozenset("为 对 向 在 就 到 赴 共同 一起 一同".split())
 _SCOPE_RE = re.compile(
     r"^(?:(?:中心|主)?城区|全[市区县镇省国]|辖区|市区|县城|本市|本区|国家级|省级|市级|区级"
     r"|县级|一次性)$"
@@ -59,7 +61,15 @@ def fit(title: str) -> str:
     for drop in (_drop_list, _shorten_list, _drop_modifier):
         if len(title) > MAX_TITLE:
             title = drop(title)
-    return _cut(title)
+    return _balanced(_cut(title))
+
+
+def _balanced(title: str) -> str:
+    """``title`` without a bracket left open or closed alone ("打款12户）" of "（已打款12户）")."""
+    for left, right in ("（）", "()"):
+        if title.count(left) != title.count(right):
+            title = title.replace(left, "").replace(right, "")
+    return title
 
 
 def _drop_co_actor(title: str) -> str:
@@ -69,7 +79,7 @@ def _drop_co_actor(title: str) -> str:
     if not words or words[0][0] not in _CO_ACTORS:
         return title
     for k, (word, flag) in enumerate(words[1:], start=1):
-        if cue.ACTION_VERB_RE.match(word) or word in ("为", "对", "向", "共同", "一起"):
+        if cue.ACTION_VERB_RE.match(word) or word in _ACT_STARTS:
             if k >= 2 and len("".join(w for w, _ in words[k:])) >= 6:
                 return "".join(w for w, _ in words[k:]).removeprefix("共同").removeprefix("一起")
             return title

@@ -94,3 +94,28 @@ def test_a_rate_stays_and_a_frequency_goes(text: str, title: str) -> None:
 )  # fmt: skip
 def test_no_fragment_of_a_note_an_adverbial_or_a_filler_stays(text: str, title: str) -> None:
     assert make_title(text) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "title"),
+    [
+        # a bracket opened in one clause and closed in another is not left half
+        ("房屋拆迁款2019年5月6日已到12户，（已打款12户）", "", "打款12户"),
+        # the sentence before names the unit that acts, not what the act is about
+        ("6月18日市卫生局办理了发放手续",
+         "5月份的退休养老金市机关社保局已于6月11日办理了拨付手续", "办理发放手续"),
+        # a finding or a viewpoint (从…来看) is not the measure's act
+        ("从我们跟踪监控的情况来看，目前宋、杨二人均已停止私屠滥宰活动", "", "停止私屠滥宰活动"),
+    ],
+)  # fmt: skip
+def test_no_half_bracket_no_unit_as_topic_no_finding(text: str, context: str, title: str) -> None:
+    assert make_title(text, context=context) == title
+
+
+def test_units_organised_for_a_long_act_are_left_out() -> None:
+    text = (
+        "由乡领导带队组织驻村干部、村干部对辖区公路、河道沿线的生活垃圾、白色污染物等垃圾定期"
+        "进行了整治清除"
+    )
+    title = make_title(text)
+    assert not title.startswith("组织") and title.endswith("整治清除") and len(title) <= 20
