@@ -118,6 +118,13 @@ def _message_action(text: str, info: ClauseCues) -> bool:
     return bool(_MARKED_RE.match(text) or _GOES_ON_RE.match(text)) or f["gov"] or "了" in text
 
 
+_OTHER_PARTY_RE = re.compile(
+    r"^[^，。与对向由和给把将在同]{0,25}?(?:公司|开发商|施工单位|施工方|物业)|^(?:该|拆迁户|征收户|业主|招标人"
+    r"|贷款人|申请人|参保人|职工|单位)"
+)
+_STAGE_MARK_RE = re.compile(r"已|将|了|正在|拟|计划")
+
+
 def _message_statement(clause: Clause, info: ClauseCues) -> bool:
     """A clause of a message reply that says something, but names no action taken."""
     text = clause.text
@@ -127,7 +134,17 @@ def _message_statement(clause: Clause, info: ClauseCues) -> bool:
     if clause.after[:1] in ("：", ":") and _LIST_INTRO_RE.search(text):
         return True  # "我们将在以下方面开展工作：" announces the measures, it is none
     unmarked = not _MARKED_RE.match(text)
-    return unmarked and (f["modal"] or "是" in text)
+    return _other_party(text) or (unmarked and (f["modal"] or "是" in text))
+
+
+def _other_party(text: str) -> bool:
+    """A company, a developer or a borrower that acts in a clause with no stage mark tells
+    background ("该公司配套建设了污水处理站" has 了 and is left to the model; "贷款人…持相关
+    资料到…受理审核" is not), not the reply's act. A company after a verb is its object."""
+    party = _OTHER_PARTY_RE.match(text)
+    return bool(
+        party and not _STAGE_MARK_RE.search(text) and not cue.ACTION_VERB_RE.search(party.group())
+    )
 
 
 def _formal_action(info: ClauseCues) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.measure_rules import is_lead_in
+from index.clauses import split_clauses
+from index.measure_rules import apply_rules, is_lead_in
 from index.measures import extract_measures
 
 
@@ -41,3 +42,37 @@ def test_a_condition_joins_the_measure_it_frames() -> None:
     )
     texts = [m.text for m in extract_measures(body, kind="message_reply")]
     assert "如华汇公司未能在要求期限内完成清退工作，我局将按规定上报该公司的市场不良行为" in texts
+
+
+def _p(h: float, c: float) -> dict[str, float]:
+    return {"H": h, "C": c, "O": 1.0 - h - c}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Background: what a company or a borrower does, with no 已/将/了 of the reply.
+        "G市健天肉类食品有限公司（屠宰场）于2014年4月28日经G市环境保护局G市经济技术开发区分局"
+        "批复同意建设",
+        "贷款人本人或配偶持相关资料到中心营业大厅柜台经办人员受理审核",
+    ],
+)
+def test_an_unmarked_act_of_another_party_cannot_head_a_measure(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert all(p["H"] < 0.4 for p in probs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "其帮扶责任人推荐苏波进行职业技能培训",
+        "C4市广播电视台明确西地省有线C4市网络有限公司在建设“村村响”工程网络时要加快推进",
+        "同时与西地省圆方设计有限公司进行交流",
+        "县水务公司已于6月10日完成1.2公里老旧管道更换",  # 已: the reply reports it as done
+    ],
+)
+def test_a_company_named_as_object_or_a_marked_act_is_not_background(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert probs[0]["H"] >= 0.4
