@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from index import measure_cues as cue
 from index.measure_pos import tag
 from index.measure_title_fit import MAX_TITLE, PREPOSITIONS, fit
-from index.measure_title_phrase import about_of, counted_noun, drop_co_actors
+from index.measure_title_phrase import (
+    SUBJECT_TAIL_RE,
+    about_of,
+    counted_noun,
+    done_to,
+    drop_co_actors,
+    with_subject,
+)
 
 _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 # Clauses that only set the scene or a condition: never the title's clause.
@@ -29,7 +36,8 @@ _ADVERBIAL_RE = re.compile(
     r"^(?:(?:自|从|于|在|到|至|截至|截止)?"
     rf"(?:{cue.DATE_PATTERN})(?:起|开始|以来|前|后|内|底|初)?"
     r"|(?:从|自)[^，。]{1,15}?(?:起|开始)"
-    r"|在?(?:近期|短期|法定时限|规定时限|规定期限|规定时间|\d+个?(?:工作日|小时|月|天|日|周|年))内"
+    r"|在?(?:近期|短期|法定时限|规定时限|规定期限|规定时间"
+    r"|[\d一二两三四五六七八九十半]+个?(?:工作日|小时|月|天|日|周|年))内"
     r"|[、，]?[^，。]{0,12}?等不同时间?段"
     r"|待[^，。]{1,20}?后|在[^，。]{1,20}?(?:时间内|过程中|基础上|情况下|期间|之际|后|前|时|下)"
     r"(?=[\u4e00-\u9fff])|(?:关于|对于|针对)[^，。]{1,30}?(?:问题|情况|一事|事项|事件|诉求)的?"
@@ -74,15 +82,12 @@ _PLACE_OPENERS = ("到", "赴", "深入", "前往")
 _KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
 # A verb phrase may open with one of these and its object (对占道摊主宣传教育).
 _TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
-_UNIT_END_RE = re.compile(r"(?:局|办|所|中心|部门|政府|委员会|公司|中队|大队|街道|社区)$")
-_SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就|全部|亦)+$")
 # A campaign held (进行“百日会战”整治行动): 进行 is its verb, read as 开展.
 _CAMPAIGN_RE = re.compile(r"进行了?(?=“[^”]{2,12}”[^，。]{0,8}(?:行动|活动|检查|整治))")
 _IN_PROGRESS_RE = re.compile(
     r"^(?P<topic>[^，。]{2,12}?)(?:正在|正)?(?:积极|稳步|加快|有序|全力)?"
     r"(?P<verb>推进|实施|办理|建设)(?:当)?中$"
 )
-_PERSON_RE = re.compile(r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司))")
 
 _HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
 
@@ -191,7 +196,7 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     if start:  # "房屋拆迁实物详查工作已全面完成": a topic, not a verb
         topic = topic or "".join(w for w, _ in words[:start])
     title = before.replace("将", "把", 1) + predicate
-    disposed = "把" + _SUBJECT_TAIL_RE.sub("", topic) + title
+    disposed = "把" + SUBJECT_TAIL_RE.sub("", topic) + title
     if words[verb][0] in ("纳入", "列入") and topic and not before and len(disposed) <= MAX_TITLE:
         title = disposed  # "预收费全部纳入…" is 把预收费纳入…
     if not _has_object(words[verb:]) and not before:
@@ -199,7 +204,8 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
         if about and not topic and len(about) <= 12:
             title = title + about
         else:
-            title = _with_subject(topic or subject, title)
+            done = done_to(title, topic) if _drop_adverbials(topic) == topic else ""
+            title = done or with_subject(topic or subject, title)
     return fit(_HEAD_JUNK_RE.sub("", title) or title)
 
 
@@ -264,7 +270,8 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
 
 
 def _has_digit(words: Sequence[tuple[str, str]]) -> bool:
-    return any(ch.isdigit() for w, _ in words for ch in w)
+    """Whether a figure stands in ``words`` (not a place code: A8县)."""
+    return any(ch.isdigit() for w, _ in words for ch in re.sub(r"[A-Z]\d+", "", w))
 
 
 def _first_verb(words: Sequence[tuple[str, str]], *, cue_only: bool = False) -> int | None:
@@ -298,16 +305,3 @@ def _subject(text: str) -> str:
         return ""
     head = cue.strip_lead(clause[: m.start()])[0] or clause[: m.start()]
     return "" if cue.ACTION_VERB_RE.search(head) else head
-
-
-def _with_subject(subject: str, predicate: str) -> str:
-    """``subject`` + ``predicate``, the subject cut from its front at word boundaries."""
-    subject = _SUBJECT_TAIL_RE.sub("", subject)
-    if not subject or _PERSON_RE.match(subject) or cue.ACTOR_RE.fullmatch(subject):
-        return predicate  # a unit or a pronoun is the actor, not what the act is about
-    if _UNIT_END_RE.search(subject):
-        return predicate  # "退休养老金市机关社保局": it ends with the unit that acts
-    words = [w for w, _ in tag(subject)]
-    while words and len("".join(words)) + len(predicate) > MAX_TITLE:
-        words.pop(0)
-    return "".join(words) + predicate

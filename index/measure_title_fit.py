@@ -32,6 +32,7 @@ _TRIMS = (
     re.compile(r"在[^，。]{2,14}?(?:时段|期间|时|前|后|内|上|中)(?=[\u4e00-\u9fff]{2})"),
     re.compile(r"(?<=《)(?:[^》]{0,8}?[省市县区])?(?:关于)?"),
 )
+_QUOTE_LIST_RE = re.compile(r"(“[^”]{1,12}”)(?:(?:、|和|及|与|以及)“[^”]{1,12}”)+等?")
 _PHRASE_BREAKS = frozenset("、 ， , 和 及 与 以及 并 并且 或".split())
 _GENERIC_OBJECT_RE = re.compile(
     r"^(加强|强化|规范|做好|加大|严格|落实)对([^，。的]{2,12})的?"
@@ -158,6 +159,9 @@ def _shorten_list(title: str) -> str:
     """A list keeps its first item: "明确夜间施工审批、社会生活噪声管控等部门职责" ->
     "明确夜间施工审批等部门职责"; a list of single words without 等 right after the verb
     goes whole ("建立生态环境、城管、公安“接诉即办”联动机制" -> "建立“接诉即办”联动机制")."""
+    quoted = _QUOTE_LIST_RE.search(title)
+    if quoted:  # "加快实施“自然村通电话”、“行政村通宽带”和“…”工程"
+        return title[: quoted.start()] + quoted.group(1) + "等" + title[quoted.end() :]
     first = title.find("、")
     if first < 2 or "，" in title[:first]:
         return title

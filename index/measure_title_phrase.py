@@ -2,7 +2,9 @@
 
 Units that act alongside the actor (联合区拆违大队、南大门市场管理处一同去往现场调查) are
 not the action: the title starts at what they did. What a bare count counts (建成4所) is
-named from an earlier count with the same measure word (中小学校12所).
+named from an earlier count with the same measure word (中小学校12所). A verb without
+object takes what it is about: a 对于…/对…一事 clause, the topic it was done to
+(安全隐患已整改完毕 -> 整改安全隐患), else the noun of the sentence before.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 
 from index import measure_cues as cue
 from index.measure_pos import tag
+from index.measure_title_fit import MAX_TITLE, fit
 
 # Units acting together with the actor, then where the act itself starts.
 _CO_ACTOR_RE = re.compile(
@@ -25,6 +28,14 @@ _UNIT_WORD_RE = re.compile(
 )
 
 
+# Verbs a topic undergoes ("安全隐患已整改完毕"): the title puts the verb first.
+_UNDERGONE_RE = re.compile(
+    r"(完成|启动|实施|推进|落实|办理|发放|整改|拨付|调试|验收|修复|更换|解决|处理|改造|受理)"
+    r"(?:完毕|到位|结束|完成)?"
+)
+_UNIT_END_RE = re.compile(r"(?:局|办|所|中心|部门|政府|委员会|公司|中队|大队|街道|社区)$")
+SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就|全部|亦)+$")
+_PERSON_RE = re.compile(r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司))")
 _ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
 # "对…一事", "您提出的宝贵建议": a clause that only names what the next verb is about.
 _MATTER_RE = re.compile(
@@ -84,3 +95,31 @@ def about_of(clause: str) -> str:
     if quoted:
         return quoted.group(1)
     return "" if "“" in clause else re.sub(r"^(?:对|就)", "", clause)
+
+
+def done_to(verb: str, topic: str) -> str:
+    """The act done to ``topic``: "征地工作已于…完成" reads "完成征地工作"; "" when ``verb``
+    is not one a thing undergoes or there is no topic of the clause's own."""
+    m = _UNDERGONE_RE.fullmatch(verb)
+    topic = SUBJECT_TAIL_RE.sub("", topic)
+    if topic[:1] in "、，和及与" and "的" in topic:  # "3月份、4月份的…": the date went
+        topic = topic.rsplit("的", 1)[1]
+    if not m or not topic or _PERSON_RE.match(topic) or _UNIT_END_RE.search(topic):
+        return ""
+    title = m.group(1) + topic
+    if len(title) > MAX_TITLE and "的" in topic:  # only the head of a long topic
+        title = m.group(1) + topic.rsplit("的", 1)[1]
+    return fit(title)
+
+
+def with_subject(subject: str, predicate: str) -> str:
+    """``subject`` + ``predicate``, the subject cut from its front at word boundaries."""
+    subject = SUBJECT_TAIL_RE.sub("", subject)
+    if not subject or _PERSON_RE.match(subject) or cue.ACTOR_RE.fullmatch(subject):
+        return predicate  # a unit or a pronoun is the actor, not what the act is about
+    if _UNIT_END_RE.search(subject):
+        return predicate  # "退休养老金市机关社保局": it ends with the unit that acts
+    words = [w for w, _ in tag(subject)]
+    while words and len("".join(words)) + len(predicate) > MAX_TITLE:
+        words.pop(0)
+    return "".join(words) + predicate

@@ -119,3 +119,26 @@ def test_units_organised_for_a_long_act_are_left_out() -> None:
     )
     title = make_title(text)
     assert not title.startswith("组织") and title.endswith("整治清除") and len(title) <= 20
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # what a thing underwent reads as the act done to it
+        ("校门口存在的安全隐患已在2018年整改完毕", "整改校门口存在的安全隐患"),
+        ("污水处理厂提标改造工程于2018年5月份开始启动", "启动提标改造工程"),
+        ("3月份、4月份的退休养老金已经由市卫生局发放到位", "发放退休养老金"),
+        # …but a time is not what was done ("在一个月内完成" is when)
+        ("预计在一个月内完成", "完成"),
+        # 由+unit names the actor even when the unit has a code (A8县)
+        ("西地省威精包装印务有限公司拖欠您和9名劳动者工资的案件已于2016年1月8日由A8县人社局受理",
+         "受理拖欠您和9名劳动者工资的案件"),
+    ],
+)  # fmt: skip
+def test_a_topic_that_underwent_the_act_follows_its_verb(text: str, title: str) -> None:
+    assert make_title(text) == title
+
+
+def test_a_list_of_quoted_names_keeps_the_first() -> None:
+    text = "加快实施“自然村通电话”、“行政村通宽带”和“广播电视村村通”工程"
+    assert make_title(text) == "加快实施“自然村通电话”等工程"

@@ -234,7 +234,7 @@ def test_make_title_names_the_action_and_its_object(text: str, title: str) -> No
         # Figures stay whole; a verb without object takes what it is about.
         ("由5个工作日压缩至3个工作日", "由5个工作日压缩至3个工作日"),
         ("水口山工人运动纪念园征地工作已于2018年10月底全部完成",
-         "水口山工人运动纪念园征地工作完成"),
+         "完成水口山工人运动纪念园征地工作"),
         ("落实《中小微企业融资风险补偿资金管理办法》", "落实《中小微企业融资风险补偿资金管理…》"),
     ],
 )  # fmt: skip
@@ -258,7 +258,7 @@ def test_make_title_keeps_the_verb_phrase_whole(text: str, title: str) -> None:
         ("县医保中心工作人员已通过电话对您所诉情况进行了解和回复",
          "通过电话对您所诉情况了解和回复"),
         ("早上6:00-8:00,晚上18:00-21:00，对该处市容市貌严格管理", "对该处市容市貌严格管理"),
-        ("预计整改工作在11月15日前完成", "整改工作完成"),
+        ("预计整改工作在11月15日前完成", "完成整改工作"),
     ],
 )  # fmt: skip
 def test_make_title_shortens_by_phrases(text: str, title: str) -> None:
