@@ -77,6 +77,8 @@ _SUBJECT_END_RE = re.compile(
     r"|今年|明年|年底|年内|将于|将会|也将|将(?=对|在|与|按|于|把|继续|进一步|加[强大快]|持续|积极"
     r"|严格|及时|尽快|逐步|依法|全面|再)|按照?[^，。]{1,12}?要求|根据|依据|于(?=\d)|力争|(?:从|自)(?=\d)"
 )
+# Verbs that also name a unit's line of work (执法大队, 督查组): a subject may open with one.
+_UNIT_LINE_RE = re.compile(r"执法|督查|调查|巡查|稽查|监察|检察|审计|规划|建设|管理|服务|监督|检测")
 # "到现场查看": where the act happened stays with its verb.
 _PLACE_OPENERS = ("到", "赴", "深入", "前往")
 _KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
@@ -219,11 +221,28 @@ def _strip_front(clause: str) -> str:
     """``clause`` without its subject, stage words and adverbials ("" if nothing else)."""
     rest = _drop_adverbials(_HEAD_JUNK_RE.sub("", clause))
     if rest:
-        stripped = cue.strip_lead(rest, keep_object=True)[0]
-        cut = len(rest) - len(stripped)
+        stripped, actor = cue.strip_lead(rest, keep_object=True)
+        cut = _actor_end(rest, len(rest) - len(stripped), actor)
+        stripped = rest[cut:]
         kept = _KEPT_ADVERB_RE.match(rest[max(0, cut - 2) : cut]) if stripped else None
         rest = (kept.group() if kept else "") + stripped  # "加快停车场建设" is the action
     return _drop_adverbials(rest) if rest else rest
+
+
+def _actor_end(rest: str, cut: int, actor: str | None) -> int:
+    """Where the subject ``strip_lead`` found really ends: never inside a word ("执法队|员"),
+    and nowhere when it opens with a verb ("提交区人民政府研究决策" is an act)."""
+    if not actor:
+        return cut
+    words = tag(rest)
+    if words[0][1] == "v" and not _UNIT_LINE_RE.match(words[0][0]):
+        return 0
+    pos = 0
+    for word, _ in words:
+        if pos < cut < pos + len(word):  # "执法队|员" ends later, "全乡|镇区" is no subject
+            return pos + len(word) if word.endswith("员") else (0 if pos == 0 else pos)
+        pos += len(word)
+    return cut
 
 
 def _drop_adverbials(text: str) -> str:

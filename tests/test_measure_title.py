@@ -142,3 +142,16 @@ def test_a_topic_that_underwent_the_act_follows_its_verb(text: str, title: str) 
 def test_a_list_of_quoted_names_keeps_the_first() -> None:
     text = "加快实施“自然村通电话”、“行政村通宽带”和“广播电视村村通”工程"
     assert make_title(text) == "加快实施“自然村通电话”等工程"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # a "subject" that opens with a verb is the act itself
+        ("提交区人民政府研究决策", "提交区人民政府研究决策"),
+        # a subject never ends inside a word (执法队|员)
+        ("市城管局玉潭中队执法队员到您反映的金福超市进行现场查看", "到您反映的金福超市现场查看"),
+    ],
+)
+def test_the_subject_ends_where_a_word_ends(text: str, title: str) -> None:
+    assert make_title(text) == title
