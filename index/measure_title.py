@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from index import measure_cues as cue
 from index.measure_pos import tag
 from index.measure_title_fit import MAX_TITLE, PREPOSITIONS, fit
+from index.measure_title_front import HEAD_JUNK_RE, drop_adverbials, strip_front
 from index.measure_title_phrase import (
     SUBJECT_TAIL_RE,
     about_of,
@@ -30,30 +31,6 @@ _SCENE_RE = re.compile(
     r"(?:后|时|期间|以来|之后|过程中|基础上|之下|情况下|范围内|的|方面)$"
     r"|^(?:接到|收到|为了?|如果?|若|凡|只要|一旦|按照|根据|依据|依照|通过|经过|随着|考虑到?|鉴于|由于)"
     r"|来看$|^(?!对)[^，。]{0,12}?发现(?!的)"
-)
-# Adverbials before the verb, dropped wherever they open the rest of a clause.
-_ADVERBIAL_RE = re.compile(
-    r"^(?:(?:自|从|于|在|到|至|截至|截止)?"
-    rf"(?:{cue.DATE_PATTERN})(?:起|开始|以来|前|后|内|底|初)?"
-    r"|(?:从|自)[^，。]{1,15}?(?:起|开始)"
-    r"|在?(?:近期|短期|法定时限|规定时限|规定期限|规定时间"
-    r"|[\d一二两三四五六七八九十半]+个?(?:工作日|小时|月|天|日|周|年))内"
-    r"|[、，]?[^，。]{0,12}?等不同时间?段"
-    r"|待[^，。]{1,20}?后|在[^，。]{1,20}?(?:时间内|过程中|基础上|情况下|期间|之际|后|前|时|下)"
-    r"(?=[\u4e00-\u9fff])|(?:关于|对于|针对)[^，。]{1,30}?(?:问题|情况|一事|事项|事件|诉求)的?"
-    r"|(?:严格)?(?:按照|按|根据|依据|依照|遵照)[^，。]{0,20}?(?:的)?"
-    r"(?:要求|规定|标准|部署|安排|意见|精神|程序)"
-    r"|在[^，。]{1,16}?等?(?:位置|地段|路段)(?=[\u4e00-\u9fff])"
-    r"|(?:力争|争取|计划|预计|拟)(?:到|在|于)?\d{4}年(?:底|前|内|初)?(?:前)?"
-    r"|(?:早上|上午|中午|下午|晚上|凌晨)?\d{1,2}:\d{2}(?:-\d{1,2}:\d{2})?[,，、]?"
-    r"|预计|即将|准备|拟|的(?=[\u4e00-\u9fff])"
-    r"|力争(?!取)|第一时间|截至目前|目前|现已|现|同时|随即|随后|当即|立即|立刻|马上|及时|迅速|专门|依法|切实"
-    r"|已经|已于|已|均已|也已|都已|业已|正在进行|正在|正|将于|将会|将(?=[继进加逐全尽积持在按依对与])"
-    r"|会(?![同议商签])|也|还|均|都"
-    r"|以[^，。]{2,16}?为(?:龙头|主|重点|抓手|依托|核心|载体|主体|牵头)"
-    r"|全部|全力|广泛|再次|下一步|下步|今后|接下来|近期|近日|日前|随后|之后|并且|并|另外|此外|又"
-    r"|继续|进一步|全面|积极|认真|逐步|尽快|主动|持续|不断|陆续|相继|先后|多次|共|累计|再"
-    r"|大力|努力(?=争取)|[\u4e00-\u9fff]{2}地(?=[\u4e00-\u9fff]{2}))"
 )
 # A title's own verb is never one of these (copulas, auxiliaries, the filler verbs).
 _NOT_TITLE_VERB = frozenset(
@@ -77,11 +54,8 @@ _SUBJECT_END_RE = re.compile(
     r"|今年|明年|年底|年内|将于|将会|也将|将(?=对|在|与|按|于|把|继续|进一步|加[强大快]|持续|积极"
     r"|严格|及时|尽快|逐步|依法|全面|再)|按照?[^，。]{1,12}?要求|根据|依据|于(?=\d)|力争|(?:从|自)(?=\d)"
 )
-# Verbs that also name a unit's line of work (执法大队, 督查组): a subject may open with one.
-_UNIT_LINE_RE = re.compile(r"执法|督查|调查|巡查|稽查|监察|检察|审计|规划|建设|管理|服务|监督|检测")
 # "到现场查看": where the act happened stays with its verb.
 _PLACE_OPENERS = ("到", "赴", "深入", "前往")
-_KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
 # A verb phrase may open with one of these and its object (对占道摊主宣传教育).
 _TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
 # A campaign held (进行“百日会战”整治行动): 进行 is its verb, read as 开展.
@@ -91,7 +65,6 @@ _IN_PROGRESS_RE = re.compile(
     r"(?P<verb>推进|实施|办理|建设)(?:当)?中$"
 )
 
-_HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
 
 # A clause that only states a state or a figure: "正在整改当中", "规划面积6.8平方公里".
 _STATE_RE = re.compile(
@@ -127,13 +100,13 @@ def make_title(text: str, *, context: str = "") -> str:
         about = about_of(clause) or about
     # No action anywhere: the first clause that says more than a time, a condition or a
     # state, else the measure's text itself (never an empty heading).
-    rests = [r for r in map(_strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
-    return fit(rests[0] if rests else _HEAD_JUNK_RE.sub("", text) or text)
+    rests = [r for r in map(strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
+    return fit(rests[0] if rests else HEAD_JUNK_RE.sub("", text) or text)
 
 
 def _is_scene(text: str) -> bool:
     """Whether ``text`` only sets a time, a condition, a state or a figure."""
-    return bool(_SCENE_RE.search(text) or _STATE_RE.search(text) or not _strip_front(text))
+    return bool(_SCENE_RE.search(text) or _STATE_RE.search(text) or not strip_front(text))
 
 
 def _from_word_start(title: str, clause: str) -> str:
@@ -144,7 +117,7 @@ def _from_word_start(title: str, clause: str) -> str:
     pos = 0
     for word, _ in tag(clause):
         if pos < at < pos + len(word):
-            if not _drop_adverbials(clause[pos:at]) and pos + len(word) - at >= 2:
+            if not drop_adverbials(clause[pos:at]) and pos + len(word) - at >= 2:
                 return title  # "广泛|开展": the adverb stays out; "再|行开放" does not
             return fit(clause[pos:at] + title)
         pos += len(word)
@@ -183,11 +156,11 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     disposal = _DISPOSAL_RE.search(clause)
     if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
         return fit("把" + _FILLER_RE.sub("", clause[disposal.end() :]))
-    rest, topic = _strip_front(clause), ""  # the actor is a field of its own, not a topic
-    rest = _drop_adverbials(drop_co_actors(rest))
+    rest, topic = strip_front(clause), ""  # the actor is a field of its own, not a topic
+    rest = drop_adverbials(drop_co_actors(rest))
     stage = _SUBJECT_END_RE.search(rest)
     if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
-        topic, rest = rest[: stage.start()], _strip_front(rest[stage.start() :])
+        topic, rest = rest[: stage.start()], strip_front(rest[stage.start() :])
     words = tag(_FILLER_RE.sub("", _CAMPAIGN_RE.sub("开展", rest)))
     found = _verb_phrase(words)
     if found is None:
@@ -206,52 +179,15 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
         if about and not topic and len(about) <= 12:
             title = title + about
         else:
-            done = done_to(title, topic) if _drop_adverbials(topic) == topic else ""
+            done = done_to(title, topic) if drop_adverbials(topic) == topic else ""
             title = done or with_subject(topic or subject, title)
-    return fit(_HEAD_JUNK_RE.sub("", title) or title)
+    return fit(HEAD_JUNK_RE.sub("", title) or title)
 
 
 def _is_topic(text: str) -> bool:
     """Whether ``text`` (before 已/将…) is what the clause is about, not a verb phrase:
     "征地工作" or "5月份的退休养老金", not "要求两家企业"."""
     return not cue.ACTION_VERB_RE.match(text) or bool(_TOPIC_HEAD_RE.search(text))
-
-
-def _strip_front(clause: str) -> str:
-    """``clause`` without its subject, stage words and adverbials ("" if nothing else)."""
-    rest = _drop_adverbials(_HEAD_JUNK_RE.sub("", clause))
-    if rest:
-        stripped, actor = cue.strip_lead(rest, keep_object=True)
-        cut = _actor_end(rest, len(rest) - len(stripped), actor)
-        stripped = rest[cut:]
-        kept = _KEPT_ADVERB_RE.match(rest[max(0, cut - 2) : cut]) if stripped else None
-        rest = (kept.group() if kept else "") + stripped  # "加快停车场建设" is the action
-    return _drop_adverbials(rest) if rest else rest
-
-
-def _actor_end(rest: str, cut: int, actor: str | None) -> int:
-    """Where the subject ``strip_lead`` found really ends: never inside a word ("执法队|员"),
-    and nowhere when it opens with a verb ("提交区人民政府研究决策" is an act)."""
-    if not actor:
-        return cut
-    words = tag(rest)
-    if words[0][1] == "v" and not _UNIT_LINE_RE.match(words[0][0]):
-        return 0
-    pos = 0
-    for word, _ in words:
-        if pos < cut < pos + len(word):  # "执法队|员" ends later, "全乡|镇区" is no subject
-            return pos + len(word) if word.endswith("员") else (0 if pos == 0 else pos)
-        pos += len(word)
-    return cut
-
-
-def _drop_adverbials(text: str) -> str:
-    for _ in range(8):  # adverbials come in any order
-        m = _ADVERBIAL_RE.match(text)
-        if not m:
-            break
-        text = text[m.end() :]
-    return text
 
 
 def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
