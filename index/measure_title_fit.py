@@ -84,10 +84,9 @@ def _drop_co_actor(title: str) -> str:
             if k >= 2 and len("".join(w for w, _ in words[k:])) >= 6:
                 return "".join(w for w, _ in words[k:]).removeprefix("共同").removeprefix("一起")
             return title
-        if (
-            not flag.startswith(("n", "j", "x", "m", "q", "c", "f", "s", "v", "eng"))
-            and word != "、"
-        ):
+        if not flag.startswith(
+            ("n", "j", "x", "m", "q", "c", "f", "s", "v", "eng")
+        ) and word not in ("、", "等"):
             return title
     return title
 

@@ -112,6 +112,11 @@ def test_no_half_bracket_no_unit_as_topic_no_finding(text: str, context: str, ti
     assert make_title(text, context=context) == title
 
 
+def test_departments_listed_with_等_before_a_long_act_are_left_out() -> None:
+    text = "组织发改、财政、金融等部门开展5期线上惠企助企政策宣讲"
+    assert make_title(text) == "开展5期线上惠企助企政策宣讲"
+
+
 def test_units_organised_for_a_long_act_are_left_out() -> None:
     text = (
         "由乡领导带队组织驻村干部、村干部对辖区公路、河道沿线的生活垃圾、白色污染物等垃圾定期"
