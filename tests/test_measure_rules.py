@@ -76,3 +76,31 @@ def test_a_company_named_as_object_or_a_marked_act_is_not_background(text: str) 
     clauses = split_clauses(text)
     probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
     assert probs[0]["H"] >= 0.4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "已完成桩基础",  # by the developer named in the sentence before
+        "已办理《建筑工程夜间施工登记证明》",  # by the builder
+        "拟建设小区文化活动场地",
+    ],
+)
+def test_stage_word_alone_does_not_force_a_head(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.2, 0.05)] * len(clauses), "message")
+    assert probs[0]["H"] < 0.4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "并下达限期整改通知书",
+        "我局将联合经办银行开展政策进园区、进乡镇宣讲活动",
+        "明确告知摊贩违反了相关城市管理规定",
+    ],
+)
+def test_an_act_that_goes_on_names_its_unit_or_is_done_is_forced_to_head(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.2, 0.05)] * len(clauses), "message")
+    assert probs[0]["H"] >= 0.4
