@@ -58,7 +58,9 @@ def apply_rules(
       已/将, an explanation (可/应…, …是…) — cannot head one. A clause whose action verb goes
       on from another (并下达…), names the unit that acts ("我局将加强巡查") or is done (了),
       said by no citizen or third party and under no condition, heads one; 已/将 alone does
-      not make it the reply's act (已办理《夜间施工登记证明》: the builder did).
+      not make it the reply's act (已办理《夜间施工登记证明》: the builder did). A clause
+      with no subject of its own goes on with the citizen's (您户克服了很大困难，积极配合…)
+      when the clause before names the citizen: it cannot head one either.
     - Formal replies: inside a numbered section, a clause that opens with an action verb
       (after its subject and adverbs: 组建家庭医生团队612个, 市级医院派驻基层专家128名)
       heads a measure; a clause that only reports a rate or a figure (签约率41.8%,
@@ -67,9 +69,13 @@ def apply_rules(
     """
     out: list[dict[str, float]] = []
     prev_lead = False
+    subject = ""
     for c, p in zip(clauses, probs, strict=True):
         info = clause_cues_cached(c.text)
         q = dict(p)
+        own = _subject_kind(c.text, info)
+        inherited = subject if c.position > 0 and not own else ""
+        subject = own or inherited
         after_lead_in = prev_lead and c.position > 0
         prev_lead = bool(
             len(info.rest) < 2 or _LEAD_CLAUSE_RE.search(c.text) or _FRAME_RE.search(c.text)
@@ -81,7 +87,7 @@ def apply_rules(
             # The act a lead-in of its sentence introduces heads a measure even where the
             # model (whose labels take some lead-ins for heads) calls it a continuation.
             q = _with_head(q, q["H"] + q["C"])
-        if group == "message" and _message_statement(c, info):
+        if group == "message" and (inherited in _NOT_OURS or _message_statement(c, info)):
             q = _with_head(q, min(q["H"], _MESSAGE_STATEMENT_HEAD))
         elif group == "message" and _message_action(c.text, info):
             q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
@@ -92,6 +98,24 @@ def apply_rules(
                 q = _with_head(q, min(q["H"], _FORMAL_NON_ACTION_HEAD))
         out.append(q)
     return out
+
+
+_NOT_OURS = ("cit",)
+# "你所反映的问题" names the topic, not the citizen acting.
+_CITIZEN_TOPIC_RE = re.compile(r"^(?:您|你)(?:们)?(?:所|反映|提出|咨询|的)")
+
+
+def _subject_kind(text: str, info: ClauseCues) -> str:
+    """Who a clause names as the one acting: "cit" (您户克服了很大困难), "third", "gov" or ""
+    (none: the clause goes on with the subject of the clause before it)."""
+    f = info.flags
+    if f["cit"] and not _CITIZEN_TOPIC_RE.match(text):
+        return "cit"
+    if f["third"] or _OTHER_PARTY_RE.match(text):
+        return "third"
+    if f["gov"] or cue.strip_lead(text)[1]:
+        return "gov"
+    return ""
 
 
 _FORMAL_ACTION_HEAD = 0.6

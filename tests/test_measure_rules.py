@@ -104,3 +104,17 @@ def test_an_act_that_goes_on_names_its_unit_or_is_done_is_forced_to_head(text: s
     clauses = split_clauses(text)
     probs = apply_rules(clauses, [_p(0.2, 0.05)] * len(clauses), "message")
     assert probs[0]["H"] >= 0.4
+
+
+def test_clauses_that_go_on_from_the_citizen_cannot_head_a_measure() -> None:
+    text = "您户克服了很大困难，积极配合黄星镇重点办的征地拆迁工作，并于2007年自行选择了新的安置地"
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert all(p["H"] < 0.4 for p in probs)
+
+
+def test_the_citizens_topic_is_not_the_citizen_acting() -> None:
+    text = "你所反映的情况，领导高度重视，第一时间安排工作人员调查了解"
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert probs[-1]["H"] >= 0.4
