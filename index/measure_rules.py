@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from index import measure_cues as cue
 from index.clauses import Clause
-from index.measure_features import ClauseCues, clause_cues_cached
+from index.measure_features import ClauseCues, clause_cues_cached, intro_of
 
 __all__ = ["apply_rules", "frames_next", "is_lead_in"]
 
@@ -60,7 +60,8 @@ def apply_rules(
       said by no citizen or third party and under no condition, heads one; 已/将 alone does
       not make it the reply's act (已办理《夜间施工登记证明》: the builder did). A clause
       with no subject of its own goes on with the citizen's (您户克服了很大困难，积极配合…)
-      when the clause before names the citizen: it cannot head one either.
+      when the clause before names the citizen: it cannot head one either, nor an item
+      without 已/将/了 under an intro of conditions, steps or rules (…应满足以下条件：).
     - Formal replies: inside a numbered section, a clause that opens with an action verb
       (after its subject and adverbs: 组建家庭医生团队612个, 市级医院派驻基层专家128名)
       heads a measure; a clause that only reports a rate or a figure (签约率41.8%,
@@ -70,7 +71,7 @@ def apply_rules(
     out: list[dict[str, float]] = []
     prev_lead = False
     subject = ""
-    for c, p in zip(clauses, probs, strict=True):
+    for n, (c, p) in enumerate(zip(clauses, probs, strict=True)):
         info = clause_cues_cached(c.text)
         q = dict(p)
         own = _subject_kind(c.text, info)
@@ -87,7 +88,9 @@ def apply_rules(
             # The act a lead-in of its sentence introduces heads a measure even where the
             # model (whose labels take some lead-ins for heads) calls it a continuation.
             q = _with_head(q, q["H"] + q["C"])
-        if group == "message" and (inherited in _NOT_OURS or _message_statement(c, info)):
+        if group == "message" and (
+            inherited in _NOT_OURS or _message_statement(c, info, intro_of(clauses, n))
+        ):
             q = _with_head(q, min(q["H"], _MESSAGE_STATEMENT_HEAD))
         elif group == "message" and _message_action(c.text, info):
             q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
@@ -149,9 +152,11 @@ _OTHER_PARTY_RE = re.compile(
     r"|贷款人|申请人|参保人|职工|单位)"
 )
 _STAGE_MARK_RE = re.compile(r"已|将|了|正在|拟|计划")
+# The colon-ended intro of a list of conditions, steps or rules (…应满足以下条件：).
+_POLICY_INTRO_RE = re.compile(r"条件|流程|程序|规定|材料|指南|情形")
 
 
-def _message_statement(clause: Clause, info: ClauseCues) -> bool:
+def _message_statement(clause: Clause, info: ClauseCues, intro: str = "") -> bool:
     """A clause of a message reply that says something, but names no action taken."""
     text = clause.text
     f = info.flags
@@ -159,6 +164,8 @@ def _message_statement(clause: Clause, info: ClauseCues) -> bool:
         return True
     if clause.after[:1] in ("：", ":") and _LIST_INTRO_RE.search(text):
         return True  # "我们将在以下方面开展工作：" announces the measures, it is none
+    if _POLICY_INTRO_RE.search(intro) and not _STAGE_MARK_RE.search(text):
+        return True  # an item under "转入需符合以下条件之一：" states the policy
     unmarked = not _MARKED_RE.match(text)
     return _other_party(text) or (unmarked and (f["modal"] or "是" in text))
 

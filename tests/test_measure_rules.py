@@ -118,3 +118,21 @@ def test_the_citizens_topic_is_not_the_citizen_acting() -> None:
     clauses = split_clauses(text)
     probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
     assert probs[-1]["H"] >= 0.4
+
+
+def test_items_under_an_intro_of_conditions_state_the_policy() -> None:
+    text = (
+        "转入需符合以下条件之一：（1）男性不满50周岁、女性不满40周岁的；（2）返回户籍所在地"
+        "就业参保的；（3）经县级以上单位组织部门、人力资源社会保障行政部门批准调动。"
+    )
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert all(p["H"] < 0.4 for p in probs)
+
+
+def test_items_under_an_intro_of_policy_benefits_can_be_measures() -> None:
+    # 政策优惠 introduces what was done for the family: the items are measures.
+    text = "政策优惠体现在以下几方面：县扶贫移民开发局为他家购买扶贫特惠保3份。"
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert probs[-1]["H"] >= 0.4
