@@ -55,7 +55,7 @@ def apply_rules(
       / 按照…规划 / 针对以上情况) cannot head a measure; the measure after it takes it in.
     - Message replies: a clause that names no action — a noun phrase (已办理补卡手续的), the
       citizen's part, a generic 开展相关工作, a list intro (将在以下方面开展工作：) or, without
-      已/将, an explanation (可/应…, …是…) — cannot head one. A clause whose action verb goes
+      已/将/了, an explanation (可/应…, …是…) — cannot head one. A clause whose action verb goes
       on from another (并下达…), names the unit that acts ("我局将加强巡查") or is done (了),
       said by no citizen or third party and under no condition, heads one; 已/将 alone does
       not make it the reply's act (已办理《夜间施工登记证明》: the builder did). A clause
@@ -166,7 +166,7 @@ def _message_statement(clause: Clause, info: ClauseCues, intro: str = "") -> boo
         return True  # "我们将在以下方面开展工作：" announces the measures, it is none
     if _POLICY_INTRO_RE.search(intro) and not _STAGE_MARK_RE.search(text):
         return True  # an item under "转入需符合以下条件之一：" states the policy
-    unmarked = not _MARKED_RE.match(text)
+    unmarked = not (_MARKED_RE.match(text) or "了" in text)
     return _other_party(text) or (unmarked and (f["modal"] or "是" in text))
 
 

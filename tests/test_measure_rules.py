@@ -136,3 +136,11 @@ def test_items_under_an_intro_of_policy_benefits_can_be_measures() -> None:
     clauses = split_clauses(text)
     probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
     assert probs[-1]["H"] >= 0.4
+
+
+def test_a_done_act_with_a_modal_in_a_note_is_no_explanation() -> None:
+    # 应 inside the bracket is a figure's note; 了 says the act was done.
+    text = "申报了2018年重点养护3500个平方米（原设计应换板面积为8000平方米）换板的资金计划"
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert probs[0]["H"] >= 0.4
