@@ -90,7 +90,11 @@ ABLATIONS: dict[str, SearchSettings] = {
     "hybrid-no-measure-bonus": replace(DEFAULT, measure_bonus=0.0),
     "hybrid-no-record-bm25": replace(DEFAULT, record_keyword_weight=0.0),
     "hybrid-no-framing-cut": replace(DEFAULT, strip_framing=False),
-    "hybrid-no-priors": replace(DEFAULT, thin_answer_factor=1.0, measure_bonus=0.0),
+    "hybrid-no-priors": replace(
+        DEFAULT, thin_answer_factor=1.0, long_answer_factor=1.0, measure_bonus=0.0
+    ),
+    "hybrid-no-long-answer-damping": replace(DEFAULT, long_answer_factor=1.0),
+    "hybrid-no-feedback": replace(DEFAULT, feedback_records=0),
 }
 
 
@@ -237,6 +241,9 @@ GRID: dict[str, tuple[float | int, ...]] = {
     "rrf_k": (10, 30, 60),
     "thin_answer_factor": (0.4, 0.6, 0.8, 1.0),
     "measure_bonus": (0.0, 0.1, 0.2, 0.4),
+    "long_answer_factor": (0.8, 0.9, 1.0),
+    "feedback_records": (0, 3, 5),
+    "feedback_weight": (0.25, 0.5, 1.0),
 }
 STYLES = ("keyword", "question", "measure", "pasted")
 

@@ -18,6 +18,7 @@ FAISS file itself on load. Indexes built as HNSW by earlier versions still load 
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 
 import faiss
@@ -42,6 +43,7 @@ class FaissDense:
         self.kind = index_kind(index)
         self.ivf = faiss.extract_index_ivf(index) if self.kind.startswith("ivf") else None
         self.nprobe = 0 if self.ivf is None else default_nprobe(int(self.ivf.nlist))
+        self._direct_map_lock = threading.Lock()
 
     @classmethod
     def build(
@@ -97,6 +99,15 @@ class FaissDense:
         params = self._params(bitmap, None if allowed is None else len(allowed))
         scores, ids = self.index.search(queries, k, params=params)
         return scores, ids
+
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of passages ``ids`` (an IVF decodes them from its lists)."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if self.ivf is not None:
+            with self._direct_map_lock:  # search workers may ask at the same time
+                if self.ivf.direct_map.no():
+                    self.ivf.make_direct_map()  # once: id → list position, 8 bytes a vector
+        return np.asarray(self.index.reconstruct_batch(ids), dtype=np.float32)
 
     def _params(self, bitmap: np.ndarray | None, allowed: int | None) -> faiss.SearchParameters:
         # The fewer passages a filter allows, the wider the search, so that as many allowed

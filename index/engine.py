@@ -29,6 +29,11 @@ class DenseIndex(Protocol):
         """Top ``k`` per query as ``(scores, ids)`` of shape (queries, ≤ k); -1 pads."""
         ...
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of passages ``ids`` (rows in that order; decoded where the
+        engine compresses them)."""
+        ...
+
     def save(self, path: Path) -> None:
         """Write the index where :meth:`load` of the same class reads it."""
         ...

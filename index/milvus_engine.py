@@ -43,10 +43,15 @@ def engine_search(client: Any, collection: str, **request: Any) -> list[Any]:
     try:
         return list(client.search(collection, **request))
     except MilvusException as exc:
-        raise MilvusUnavailable(
-            f"检索引擎 Milvus 暂时无法使用，请稍后再试。/ The Milvus engine did not answer "
-            f"({exc.message}); searches resume when it is back."
-        ) from exc
+        raise unavailable(exc) from exc
+
+
+def unavailable(exc: MilvusException) -> MilvusUnavailable:
+    """The error a user reads when the engine does not answer."""
+    return MilvusUnavailable(
+        f"检索引擎 Milvus 暂时无法使用，请稍后再试。/ The Milvus engine did not answer "
+        f"({exc.message}); searches resume when it is back."
+    )
 
 
 def encode_tokens(tokens: Sequence[str]) -> str:
@@ -129,6 +134,16 @@ class MilvusDense:
             for col, hit in enumerate(hits):
                 ids[row, col], scores[row, col] = hit["id"], hit["distance"]
         return scores, ids
+
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of passages ``ids``, in that order."""
+        wanted = [int(i) for i in ids]
+        try:
+            rows = self.client.get(self.collection, ids=wanted, output_fields=["dense"])
+        except MilvusException as exc:
+            raise unavailable(exc) from exc
+        found = {int(r["id"]): r["dense"] for r in rows}
+        return np.array([found[i] for i in wanted], dtype=np.float32).reshape(len(wanted), -1)
 
     def save(self, path: Path) -> None:
         """Nothing to write: the vectors live in the engine."""

@@ -19,7 +19,9 @@ import numpy as np
 from index.docnum import normalize_doc_number, same_doc_number
 from index.embed import Embedder
 from index.store import LoadedIndex
+from search.feedback import expand_query
 from search.fuse import rrf, rrf_ceiling
+from search.priors import ReplyTraits, apply_priors
 from search.query import PreparedQuery
 from search.rerank import Reranker, rerank
 from search.settings import SearchSettings
@@ -75,8 +77,7 @@ class Ranker:
         for chunk, record in zip(index.chunks, self.passage_record, strict=True):
             if chunk.field == "reply":
                 answer_chars[record] += len(chunk.passage)
-        self.answer_chars = answer_chars
-        self.has_measures = np.array([bool(r.measures) for r in index.replies])
+        self.traits = ReplyTraits(answer_chars, np.array([bool(r.measures) for r in index.replies]))
         self._normalized = [normalize_doc_number(c.text) for c in index.chunks]
 
     def rank(
@@ -93,10 +94,15 @@ class Ranker:
         passages = self._allowed_passages(records)
         if passages is not None and len(passages) == 0:
             return []
-        rankings = self._rankings(query, mode, passages, records, settings, depth)
-        fused = self._fuse(rankings, settings)
-        order = self._apply_priors(fused, query, settings)
-        order = self._pin_own(order, query, records)
+        sides = self._sides(passages, settings.question_share(len(query.text)))
+        keyword = self._keyword_rankings(query, mode, sides, passages, records, settings, depth)
+        vector = None if mode == "keyword" else self._query_vector(query)
+        rankings = [*self._dense_ranking(vector, sides, settings, depth), *keyword]
+        order = self._order(rankings, query, records, settings)
+        if mode == "hybrid" and settings.feedback_records > 0 and vector is not None and order:
+            vector = self._with_feedback(vector, order, rankings, settings)
+            rankings = [*self._dense_ranking(vector, sides, settings, depth), *keyword]
+            order = self._order(rankings, query, records, settings)
         shown = self._passages(rankings, settings)
         ranked = [RankedRecord(r, s, tuple(shown.get(r, ()))) for r, s in order]
         if reranker is not None:
@@ -114,35 +120,78 @@ class Ranker:
         ok = _mask(records, len(self.index.replies))
         return np.flatnonzero(ok[self.passage_record]).astype(np.int64)
 
-    def _rankings(
+    def _sides(
+        self, passages: np.ndarray | None, share: float
+    ) -> list[tuple[np.ndarray | None, float]]:
+        """(allowed passages, share) of the reply side and, when it counts, the question side."""
+        sides = [(self._within(passages, self.reply_passages), 1.0)]
+        if share > 0 and len(self.question_passages):
+            sides.append((self._within(passages, self.question_passages), share))
+        return sides
+
+    def _dense_ranking(
+        self,
+        vector: np.ndarray | None,
+        sides: Sequence[tuple[np.ndarray | None, float]],
+        settings: SearchSettings,
+        depth: int,
+    ) -> list[Ranking]:
+        if vector is None or settings.dense_weight <= 0:
+            return []
+        found = [self._dense(vector, allowed, depth, share) for allowed, share in sides]
+        return [Ranking(_merged(found, depth), settings.dense_weight)]
+
+    def _keyword_rankings(
         self,
         query: PreparedQuery,
         mode: str,
+        sides: Sequence[tuple[np.ndarray | None, float]],
         passages: np.ndarray | None,
         records: np.ndarray | None,
         settings: SearchSettings,
         depth: int,
     ) -> list[Ranking]:
-        share = settings.question_share(len(query.text))
-        sides = [(self._within(passages, self.reply_passages), 1.0)]
-        if share > 0 and len(self.question_passages):
-            sides.append((self._within(passages, self.question_passages), share))
-        rankings: list[Ranking] = []
-        if mode in ("hybrid", "dense"):
-            vector = self._query_vector(query)
-            found = [self._dense(vector, allowed, depth, share) for allowed, share in sides]
-            rankings.append(Ranking(_merged(found, depth), settings.dense_weight))
-        if mode in ("hybrid", "keyword"):
-            terms = [*query.terms, *query.doc_numbers, *query.titles]
-            found = [self._keyword(terms, allowed, depth, share) for allowed, share in sides]
-            rankings.append(Ranking(_merged(found, depth), settings.keyword_weight))
-            if settings.record_keyword_weight > 0:
-                _, rec = self.index.record_keyword.search(terms, depth, records)
-                rankings.append(Ranking(rec.tolist(), settings.record_keyword_weight, True))
-            exact = self._citing(query, passages)
-            if exact:
-                rankings.append(Ranking(exact, settings.exact_weight))
+        if mode not in ("hybrid", "keyword"):
+            return []
+        terms = [*query.terms, *query.doc_numbers, *query.titles]
+        found = [self._keyword(terms, allowed, depth, share) for allowed, share in sides]
+        rankings = [Ranking(_merged(found, depth), settings.keyword_weight)]
+        if settings.record_keyword_weight > 0:
+            _, rec = self.index.record_keyword.search(terms, depth, records)
+            rankings.append(Ranking(rec.tolist(), settings.record_keyword_weight, True))
+        exact = self._citing(query, passages)
+        if exact:
+            rankings.append(Ranking(exact, settings.exact_weight))
         return [r for r in rankings if r.weight > 0]
+
+    def _order(
+        self,
+        rankings: Sequence[Ranking],
+        query: PreparedQuery,
+        records: np.ndarray | None,
+        settings: SearchSettings,
+    ) -> list[tuple[int, float]]:
+        """Fused, weighed by the priors, the query's own 文号/《title》 first."""
+        order = apply_priors(self._fuse(rankings, settings), query, settings, self.traits)
+        return self._pin_own(order, query, records)
+
+    def _with_feedback(
+        self,
+        vector: np.ndarray,
+        order: Sequence[tuple[int, float]],
+        rankings: Sequence[Ranking],
+        settings: SearchSettings,
+    ) -> np.ndarray:
+        """The query vector moved toward the best passages of the top records (Rocchio)."""
+        shown = self._passages(rankings, settings)
+        top = [r for r, _ in order[: settings.feedback_records]]
+        ids = [shown[r][0].passage if r in shown else int(self.first_passage[r]) for r in top]
+        ids = [i for i in ids if i >= 0]
+        if not ids:
+            return vector
+        return expand_query(
+            vector, self.index.dense.vectors(np.array(ids)), settings.feedback_weight
+        )
 
     def _within(self, passages: np.ndarray | None, side: np.ndarray) -> np.ndarray | None:
         """The allowed passages of one side; None (no restriction) when that is all of them."""
@@ -199,20 +248,6 @@ class Ranker:
     def _records_of(self, passages: Sequence[int]) -> list[int]:
         """Records in the order of their first (best) passage."""
         return list(dict.fromkeys(int(self.passage_record[p]) for p in passages))
-
-    def _apply_priors(
-        self, fused: list[tuple[int, float]], query: PreparedQuery, settings: SearchSettings
-    ) -> list[tuple[int, float]]:
-        def prior(record: int) -> float:
-            factor = 1.0
-            if self.answer_chars[record] < settings.thin_answer_chars:
-                factor *= settings.thin_answer_factor
-            if query.wants_measures and self.has_measures[record]:
-                factor *= 1.0 + settings.measure_bonus
-            return factor
-
-        scored = [(r, min(1.0, s * prior(r))) for r, s in fused]
-        return sorted(scored, key=lambda rs: -rs[1])
 
     def _pin_own(
         self, order: list[tuple[int, float]], query: PreparedQuery, records: np.ndarray | None

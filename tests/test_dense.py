@@ -64,6 +64,19 @@ def test_above_the_threshold_an_ivf_finds_the_exact_neighbours(budget: int, kind
 
 
 @pytest.mark.parametrize("budget", [1 << 30, 1])
+def test_stored_vectors_come_back_in_the_order_asked(budget: int) -> None:
+    vectors = clustered(4_000)
+    for dense in (
+        FaissDense.build(vectors),
+        FaissDense.build(vectors, threshold=1_000, float_budget=budget),
+    ):
+        got = dense.vectors(np.array([17, 3, 3_999]))
+        assert got.shape == (3, vectors.shape[1])
+        # exact for a flat index and an IVF of floats; SQ8 decodes to within a rounding
+        assert np.abs(got - vectors[[17, 3, 3_999]]).max() < 0.01
+
+
+@pytest.mark.parametrize("budget", [1 << 30, 1])
 def test_an_ivf_is_saved_and_loaded_back_as_the_same_kind(tmp_path: Path, budget: int) -> None:
     vectors = clustered(3_000)
     dense = FaissDense.build(vectors, threshold=1_000, float_budget=budget)

@@ -159,3 +159,11 @@ def test_long_filter_values_are_cut_at_a_character() -> None:
     cut = milvus_rows.short("青岚市" * 40)
     assert len(cut.encode()) <= 256 and cut == "青岚市" * 28 + "青"
     assert milvus_rows.short(None) == ""
+
+
+def test_stored_vectors_come_back_in_the_order_asked(tmp_path: Path, lite: str) -> None:
+    build_milvus([_corpus(tmp_path)], parse_store(lite, ""), embedder=FakeEmbedder())
+    dense = Searcher.load("", embedder=FakeEmbedder(), store=lite).index.dense
+    got = dense.vectors(np.array([4, 0]))
+    scores, ids = dense.search(got, 1)  # each stored vector is nearest to itself
+    assert ids[:, 0].tolist() == [4, 0] and np.allclose(scores[:, 0], 1.0, atol=1e-4)
