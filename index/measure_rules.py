@@ -38,6 +38,7 @@ _FRAME_RE = re.compile(
     r"(?:精神|要求|部署|指示|问题|工作)$"
     r"|^(?:对于?|关于)[^，。]{0,40}(?:一事|事宜)$"
     r"|在[^，。]{0,15}(?:工作中|期间)$|定于[^，。]{0,15}[前后]$"
+    r"|^待[^，。]{2,30}(?:后|到位|完成|结束)$|[^，。]{2}之后$"
 )
 # Message-reply clauses that do not state an action: a noun phrase ("已办理补卡手续的"),
 # what the citizen did or may do, an explanation (可/应 without 已/将), a copula ("…是…").

@@ -17,6 +17,8 @@ from index.measures import extract_measures
         "对A000112959网友发的“退休干部独生子女补贴”一事",  # the topic of the act after it
         "我局将在下步工作中",
         "市商务综合执法支队定于8月1日前",  # the date of 将联合…实施打击
+        "待新客运西站建成投入使用之后",  # 附件4 reply 37786, outside the labelled sample
+        "待驾驶员招聘到位",  # 附件4 reply 6498: the condition of 即安排增加运力
     ],
 )
 def test_conditions_purposes_and_topics_are_lead_ins(text: str) -> None:
@@ -29,6 +31,7 @@ def test_conditions_purposes_and_topics_are_lead_ins(text: str) -> None:
         "如我县每年毕业的定向免费培养师范生分配在农村学校任教",  # 如 gives an example
         "我局将加大监管执法力度",
         "为在校中小学生免费体检",
+        "待市交通局批复后将会逐步开通",  # the act follows 后 in the same clause
     ],
 )
 def test_acts_are_not_lead_ins(text: str) -> None:
