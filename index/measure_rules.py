@@ -43,6 +43,13 @@ _FRAME_RE = re.compile(
 # Message-reply clauses that do not state an action: a noun phrase ("已办理补卡手续的"),
 # what the citizen did or may do, an explanation (可/应 without 已/将), a copula ("…是…").
 _NOUN_PHRASE_RE = re.compile(r"的$")
+# A passive finding (被鉴定为五类危桥, 被规划为商业用地), a finding (了解到…, 鉴定为C级),
+# advice (建议…), an exhortation (二要完善制度), a condition (只有…) or an effect (有利于…,
+# 促进了…): none of the 25 such dev clauses is labelled a measure.
+_NOT_AN_ACT_RE = re.compile(
+    r"被[^，。]{0,12}为|(?:鉴定|认定|核定|确定|评定|界定)为|^建议|^(?:了解到|发现|查明|据了解|据查)"
+    r"|^(?:只有|只要)|^[一二三四五六七八九十]要|有利于|有助于|促进了|^(?:还|仍)(?:有|存在|需)"
+)
 _GENERIC_RE = re.compile(r"^[^，。]{0,6}(?:开展|做好|进行)了?(?:相关|有关)?工作$")
 _LIST_INTRO_RE = re.compile(r"以下|如下|下列|几个方面|措施")
 
@@ -163,6 +170,8 @@ def _message_statement(clause: Clause, info: ClauseCues, intro: str = "") -> boo
     f = info.flags
     if _NOUN_PHRASE_RE.search(text) or f["cit"] or _GENERIC_RE.match(text):
         return True
+    if _NOT_AN_ACT_RE.search(text):
+        return True  # a passive, a finding, advice, an exhortation or an effect
     if clause.after[:1] in ("：", ":") and _LIST_INTRO_RE.search(text):
         return True  # "我们将在以下方面开展工作：" announces the measures, it is none
     if _POLICY_INTRO_RE.search(intro) and not _STAGE_MARK_RE.search(text):

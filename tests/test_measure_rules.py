@@ -147,3 +147,26 @@ def test_a_done_act_with_a_modal_in_a_note_is_no_explanation() -> None:
     clauses = split_clauses(text)
     probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
     assert probs[0]["H"] >= 0.4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在2015年的桥梁检查中，被鉴定为五类危桥",  # 附件4 reply 46492
+        "省检测中心鉴定为整栋房屋危险性等级C级",  # 附件4 reply 23567: a finding
+        "建议进行修缮加固处理",  # the inspector's advice
+        "二要完善制度",  # an exhortation to the schools
+        "有利于做大做强市场",
+        "促进了城乡义务教育均衡发展",
+    ],
+)
+def test_findings_advice_exhortations_and_effects_cannot_head_a_measure(text: str) -> None:
+    clauses = split_clauses(text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert all(p["H"] < 0.4 for p in probs)
+
+
+def test_a_passive_without_a_finding_is_left_to_the_model() -> None:
+    clauses = split_clauses("目前，该场所已被取缔")  # 附件4 reply 10709: the act of 联合执法
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    assert probs[0]["H"] >= 0.4
