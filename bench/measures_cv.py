@@ -63,7 +63,9 @@ def score(
     counts = {g: Counts() for g in GROUPS}
     for n, it in enumerate(items):
         adjusted = apply_rules(it.clauses, probs[n], it.group)
-        spans = decode_spans(it.clauses, adjusted, head_threshold=thresholds[it.group])
+        spans = decode_spans(
+            it.clauses, adjusted, head_threshold=thresholds[it.group], group=it.group
+        )
         stages: list[str] = [""] * len(spans)
         if stage_models is not None:
             stages = list(stages_of(it.text, it.clauses, spans, it.group, stage_models[n]))

@@ -23,6 +23,7 @@ own head threshold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from index import measure_cues as cue
@@ -83,7 +84,9 @@ def read_measures(
     clauses = split_clauses(text)
     probs = [model.clause.probabilities(f) for f in reply_features(clauses, group)]
     probs = apply_rules(clauses, probs, group)
-    spans = decode_spans(clauses, probs, head_threshold=model.threshold(f"head_{group}"))
+    spans = decode_spans(
+        clauses, probs, head_threshold=model.threshold(f"head_{group}"), group=group
+    )
     stages = stages_of(text, clauses, spans, group, model.stage)
     measures = tuple(
         _measure(text, clauses, span, stage) for span, stage in zip(spans, stages, strict=True)
@@ -120,12 +123,14 @@ def decode_spans(
     probs: Sequence[Mapping[str, float]],
     *,
     head_threshold: float,
+    group: str = "formal",
 ) -> list[tuple[int, int]]:
     """(first, last) clause indices of each measure, given each clause's H/C/O probabilities.
 
     A clause starts a measure when P(H) ≥ ``head_threshold``; the next clause of the same
     sentence joins it when it is more likely a continuation than anything else, unless it
-    states another stage with a verb of its own (then it starts a measure itself).
+    states another stage with a verb of its own (then it starts a measure itself). In a
+    message reply it also joins when it carries on the act before it (:func:`_goes_on_with`).
     """
     spans: list[tuple[int, int]] = []
     open_span = False
@@ -135,7 +140,8 @@ def decode_spans(
             open_span = False
             continue
         joins = open_span and clauses[spans[-1][1]].sentence == c.sentence
-        if joins and p["C"] >= max(p["H"], p["O"]):
+        goes_on = group == "message" and joins and _goes_on_with(clauses, spans[-1], c)
+        if joins and (p["C"] >= max(p["H"], p["O"]) or goes_on):
             if _new_stage(clauses, spans[-1], c):
                 spans.append((i, i))  # 「已于…开工，计划…投入使用」: two measures
             else:
@@ -146,6 +152,24 @@ def decode_spans(
         else:
             open_span = False
     return _with_lead_ins(clauses, spans)
+
+
+_PARALLEL_MARKS = ("了", "好", "已", "将", "加快", "加强")
+_NEW_ACT_RE = re.compile(r"^(?:并且?|同时|还|又|另|再|也|及时|立即|随即|目前|现)")
+
+
+def _goes_on_with(clauses: Sequence[Clause], span: tuple[int, int], c: Clause) -> bool:
+    """True when ``c`` carries on the act of ``span`` rather than starting a parallel one:
+    no subject of its own, no 并/同时, no stage of its own, and not built like it (施划了
+    人行横道线，设置了黄闪警示灯 is two acts in a list; 首先做了宣传工作，对摊主进行宣传教育
+    is one). Only a one-clause measure takes it: chains of acts stay apart."""
+    if span[0] != span[1] or _NEW_ACT_RE.match(c.text) or cue.strip_lead(c.text)[1] is not None:
+        return False
+    before = "".join(x.text for x in clauses[span[0] : span[1] + 1])
+    mine, theirs = _stage_cue(c.text), _stage_cue(before)
+    if mine is not None and mine != theirs:
+        return False
+    return not any(m in c.text and m in before for m in _PARALLEL_MARKS)
 
 
 def _with_lead_ins(

@@ -6,7 +6,7 @@ import pytest
 
 from index.clauses import split_clauses
 from index.measure_rules import apply_rules, is_lead_in
-from index.measures import extract_measures
+from index.measures import decode_spans, extract_measures
 
 
 @pytest.mark.parametrize(
@@ -170,3 +170,25 @@ def test_a_passive_without_a_finding_is_left_to_the_model() -> None:
     clauses = split_clauses("目前，该场所已被取缔")  # 附件4 reply 10709: the act of 联合执法
     probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
     assert probs[-1]["H"] >= 0.4
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # One act and its result or its means: one measure.
+        ("完成了2016年东八线路口的提质改造，已竣工验收", [(0, 1)]),
+        ("首先做了大量的宣传工作，对占道经营的摊主进行宣传教育", [(0, 1)]),
+        ("对你所反映的问题进行了批示，要求市人力资源和社会保障局迅速处理", [(0, 1)]),
+        # Acts built alike, an act with 并 or its own subject, a new stage: one each.
+        ("重新施划了人行横道线，设置了黄闪警示灯", [(0, 0), (1, 1)]),
+        ("对占道经营的摊主进行宣传教育，并下达限期整改通知书", [(0, 0), (1, 1)]),
+        ("争取下达了2017年错车道的增设计划，现正在组织实施", [(0, 0), (1, 1)]),
+    ],
+)
+def test_a_message_act_takes_the_clause_that_carries_it_on(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    clauses = split_clauses(text)
+    probs = [_p(0.9, 0.05)] * len(clauses)
+    assert decode_spans(clauses, probs, head_threshold=0.4, group="message") == spans
+    assert len(decode_spans(clauses, probs, head_threshold=0.4)) == len(clauses)  # formal
