@@ -29,20 +29,16 @@ from collections.abc import Mapping, Sequence
 from index import measure_cues as cue
 from index.clauses import Clause, split_clauses
 from index.handling import find_handling, handling_kind, is_boilerplate, split_sentences
-from index.measure_features import (
-    Features,
-    intro_of,
-    reply_features,
-    stage_features,
-)
+from index.measure_features import reply_features
 from index.measure_fields import (
     extract_amounts,
     extract_dates,
     extract_policies,
     find_actor,
 )
-from index.measure_model import LinearModel, MeasureModel, default_model
+from index.measure_model import MeasureModel, default_model
 from index.measure_rules import apply_rules, is_lead_in
+from index.measure_stage import head_of_span, span_stage_features, stages_of
 from index.measure_title import make_title
 from index.normalize import is_date_line, normalize_text
 from index.reply import Handling, Measure, Stage
@@ -58,10 +54,10 @@ __all__ = [
     "is_boilerplate",
     "read_measures",
     "reply_group",
+    "span_stage_features",
     "split_sentences",
+    "stages_of",
 ]
-
-_STAGES: tuple[Stage, ...] = ("done", "ongoing", "planned")
 
 
 def reply_group(kind: str) -> str:
@@ -208,14 +204,6 @@ def _stage_cue(text: str) -> str | None:
     return "done" if cue.DONE_RE.search(text) else None
 
 
-def head_of_span(clauses: Sequence[Clause], span: tuple[int, int]) -> int:
-    """The clause that states the action: the first of the span that is not a lead-in."""
-    for i in range(span[0], span[1]):
-        if not is_lead_in(clauses[i].text):
-            return i
-    return span[1]
-
-
 def title_clause(clauses: Sequence[Clause], head: int, last: int) -> int:
     """The clause a measure's title is made from: the first from ``head`` on that opens
     with an action verb ("对余下的养殖户，已分批关闭" -> the second), else ``head``."""
@@ -226,51 +214,6 @@ def title_clause(clauses: Sequence[Clause], head: int, last: int) -> int:
         if cue.ACTION_VERB_RE.search(clauses[i].text) and not is_lead_in(clauses[i].text):
             return i
     return head
-
-
-def span_stage_features(
-    text: str, clauses: Sequence[Clause], head: int, last: int, group: str
-) -> Features:
-    """Stage features of the measure ``clauses[head..last]`` (``head`` its action clause)."""
-    first = clauses[head]
-    stretch = text[first.start : clauses[last].end]
-    before = "，".join(c.text for c in clauses[:head] if c.sentence == first.sentence)
-    sentence = "，".join(c.text for c in clauses if c.sentence == first.sentence)
-    return stage_features(stretch, before, sentence, first, group, intro_of(clauses, head))
-
-
-def stages_of(
-    text: str,
-    clauses: Sequence[Clause],
-    spans: Sequence[tuple[int, int]],
-    group: str,
-    stage_model: LinearModel,
-) -> list[Stage]:
-    """The stage of each measure: the stage model's choice, except that in a message reply
-    a measure with no stage word of its own (已/将/正在…) takes the stage of the measure
-    before it in the same paragraph — a paragraph tells one time ("下一步，…。广泛开展…")."""
-    out: list[Stage] = []
-    last_paragraph = -1
-    for first, last in spans:
-        head = head_of_span(clauses, (first, last))
-        scores = stage_model.probabilities(span_stage_features(text, clauses, head, last, group))
-        stage = max(_STAGES, key=lambda s: scores.get(s, 0.0))
-        stretch = text[clauses[first].start : clauses[last].end]
-        paragraph = clauses[head].paragraph
-        if (
-            group == "message"
-            and out
-            and paragraph == last_paragraph
-            and not _has_stage_word(stretch)
-        ):
-            stage = out[-1]
-        out.append(stage)
-        last_paragraph = paragraph
-    return out
-
-
-def _has_stage_word(text: str) -> bool:
-    return any(p.search(text) for p in (cue.FUTURE_RE, cue.ONGOING_RE, cue.DONE_RE))
 
 
 def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage: Stage) -> Measure:

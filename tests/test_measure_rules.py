@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from index.clauses import split_clauses
+from index.measure_model import LinearModel
 from index.measure_rules import apply_rules, is_lead_in
-from index.measures import decode_spans, extract_measures
+from index.measures import decode_spans, extract_measures, stages_of
 
 
 @pytest.mark.parametrize(
@@ -192,3 +193,15 @@ def test_a_message_act_takes_the_clause_that_carries_it_on(
     probs = [_p(0.9, 0.05)] * len(clauses)
     assert decode_spans(clauses, probs, head_threshold=0.4, group="message") == spans
     assert len(decode_spans(clauses, probs, head_threshold=0.4)) == len(clauses)  # formal
+
+
+def test_a_measure_dated_before_the_reply_year_was_done() -> None:
+    text = (
+        "2016年上半年，原旦阳村给予其临时救助2000元。"
+        "2019年，我局将在全县开展扶贫政策宣讲。\n2018年8月1日"
+    )
+    clauses = split_clauses(text)
+    spans = [(0, 1), (2, 3)]
+    says_planned = LinearModel(("done", "ongoing", "planned"), (0.0, 0.0, 1.0), {})
+    assert stages_of(text, clauses, spans, "message", says_planned) == ["done", "planned"]
+    assert stages_of(text, clauses, spans, "formal", says_planned) == ["planned", "planned"]
