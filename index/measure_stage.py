@@ -1,9 +1,10 @@
 """The stage of each measure (done / ongoing / planned) of :mod:`index.measures`.
 
 The learned stage model (:mod:`index.measure_model`) reads the measure, its sentence and
-the lead-ins before it; two rules of the message genre correct it: a measure with no stage
-word of its own takes the stage of the measure before it in its paragraph, and a measure
-dated in a year before the reply's, with no word of the future, was done.
+the lead-ins before it; rules of the message genre correct it: a measure with no stage
+word of its own takes the stage of the measure before it in its paragraph; a measure dated
+in a year before the reply's, with no word of the future, or whose clause puts 已 right
+after its subject, was done.
 """
 
 from __future__ import annotations
@@ -68,13 +69,20 @@ def stages_of(
             and not _has_stage_word(stretch)
         ):
             stage = out[-1]
-        if group == "message" and _before_the_reply(stretch, year):
+        if group == "message" and (
+            _before_the_reply(stretch, year) or _DONE_FIRST_RE.match(clauses[head].text)
+        ):
             stage = "done"
         out.append(stage)
         last_paragraph = paragraph
     return out
 
 
+# 已 right after the subject: "我局已责令华汇公司在11月底前完成…" was done, whatever
+# deadline it set (unless a 将/尽快 follows: "交警部门已表态尽快将…东迁" is planned).
+_DONE_FIRST_RE = re.compile(
+    r"^[^，。将拟要会]{0,12}?(?:已经|业已|已)(?![^，。]*(?:尽快|(?<!已)将))"
+)
 _YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)年")
 _REPLY_DATE_RE = re.compile(r"(20\d\d)\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}")
 

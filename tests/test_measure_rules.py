@@ -205,3 +205,15 @@ def test_a_measure_dated_before_the_reply_year_was_done() -> None:
     says_planned = LinearModel(("done", "ongoing", "planned"), (0.0, 0.0, 1.0), {})
     assert stages_of(text, clauses, spans, "message", says_planned) == ["done", "planned"]
     assert stages_of(text, clauses, spans, "formal", says_planned) == ["planned", "planned"]
+
+
+def test_a_measure_with_yi_after_its_subject_was_done_whatever_its_deadline() -> None:
+    text = (
+        "我局已责令华汇公司在11月底前完成费用清退工作。"
+        "交警部门已表态尽快将A市工程兵学院西站公交站东迁至人行横道交汇处。"
+    )
+    clauses = split_clauses(text)
+    says_planned = LinearModel(("done", "ongoing", "planned"), (0.0, 0.0, 1.0), {})
+    assert stages_of(text, clauses, [(0, 0), (1, 1)], "message", says_planned) == [
+        "done", "planned"
+    ]  # fmt: skip
