@@ -102,6 +102,9 @@ def test_stage_word_alone_does_not_force_a_head(text: str) -> None:
         "并下达限期整改通知书",
         "我局将联合经办银行开展政策进园区、进乡镇宣讲活动",
         "明确告知摊贩违反了相关城市管理规定",
+        # The unit did it (我乡, 了), though the verb comes after a 结合/为… phrase.
+        "我乡结合实际情况制订了《金薮乡金薮镇区整改方案》",
+        "我市为城乡居民参保的学生、儿童均投保了意外伤害保险",
     ],
 )
 def test_an_act_that_goes_on_names_its_unit_or_is_done_is_forced_to_head(text: str) -> None:
