@@ -45,13 +45,15 @@ _FRAME_RE = re.compile(
 _NOUN_PHRASE_RE = re.compile(r"的$")
 # A passive finding (被鉴定为五类危桥, 被规划为商业用地), a finding (了解到…, 鉴定为C级),
 # advice (建议…), an exhortation (二要完善制度), a condition (只有…), an effect (有利于…,
-# 促进了…) or a result (供水已恢复正常, 日趋均衡, 取得长足的发展): none of the 32 such dev
-# clauses is labelled a measure.
+# 促进了…), a result (供水已恢复正常, 日趋均衡, 取得长足的发展) or an act not taken (一直没有
+# 采取过激行为, 暂未纳入建设计划): none of the 37 such dev clauses is labelled a measure.
 _NOT_AN_ACT_RE = re.compile(
     r"被[^，。]{0,12}为|(?:鉴定|认定|核定|确定|评定|界定)为|^建议|^(?:了解到|发现|查明|据了解|据查)"
     r"|^(?:只有|只要)|^[一二三四五六七八九十]要|有利于|有助于|促进了|^(?:还|仍)(?:有|存在|需)"
     r"|恢复正常|日趋|趋于|取得了?[^，。]{0,8}(?:发展|成效|进展|成果)|明显(?:改善|好转|减少|提升)"
     r"|得到了?(?:有效)?(?:改善|缓解|解决|控制|遏制)|秩序(?:井然|良好|已恢复)"
+    r"|(?:没有|并未|从未|未曾|未|暂不|暂未|不予)[^，。]{0,4}(?:采取|进行|对|实施|开展|安排|纳入|列入"
+    r"|同意|批准|办理|动工)|^[^，。]{0,10}暂(?:未|不|无)"
 )
 _GENERIC_RE = re.compile(r"^[^，。]{0,6}(?:开展|做好|进行)了?(?:相关|有关)?工作$")
 _LIST_INTRO_RE = re.compile(r"以下|如下|下列|几个方面|措施")

@@ -164,6 +164,8 @@ def test_a_done_act_with_a_modal_in_a_note_is_no_explanation() -> None:
         "促进了城乡义务教育均衡发展",
         "目前供水已恢复正常",  # the result of the pipe replaced before it
         "城乡教育发展日趋均衡",
+        "A2区城管执法大队坡子街中队执法队员一直没有采取过激行为",  # an act not taken
+        "今年博雅路路灯暂未纳入建设计划",
     ],
 )
 def test_findings_advice_exhortations_and_effects_cannot_head_a_measure(text: str) -> None:
