@@ -20,6 +20,7 @@ from index.measures import decode_spans, extract_measures, stages_of
         "市商务综合执法支队定于8月1日前",  # the date of 将联合…实施打击
         "待新客运西站建成投入使用之后",  # 附件4 reply 37786, outside the labelled sample
         "待驾驶员招聘到位",  # 附件4 reply 6498: the condition of 即安排增加运力
+        "我办经调查了解",  # the A5区 template (附件4 replies 27194, 27275, 27305…)
     ],
 )
 def test_conditions_purposes_and_topics_are_lead_ins(text: str) -> None:
