@@ -138,7 +138,7 @@ def decode_spans(
         joins = open_span and clauses[spans[-1][1]].sentence == c.sentence
         goes_on = group == "message" and joins and _goes_on_with(clauses, spans[-1], c)
         if joins and (p["C"] >= max(p["H"], p["O"]) or goes_on):
-            if _new_stage(clauses, spans[-1], c):
+            if _new_stage(clauses, spans[-1], c) or _another_act(c, group):
                 spans.append((i, i))  # 「已于…开工，计划…投入使用」: two measures
             else:
                 spans[-1] = (spans[-1][0], i)
@@ -152,6 +152,19 @@ def decode_spans(
 
 _PARALLEL_MARKS = ("了", "好", "已", "将", "加快", "加强")
 _NEW_ACT_RE = re.compile(r"^(?:并且?|同时|还|又|另|再|也|及时|立即|随即|目前|现)")
+
+
+_ANOTHER_ACT_RE = re.compile(r"^(?:并且?|同时)")
+
+
+def _another_act(c: Clause, group: str) -> bool:
+    """「已责令整改，并处罚款2万元」 is two measures (bench/MEASURES_LABELLING.md): in a
+    message reply a clause that opens with 并/同时 and an action verb starts its own."""
+    return (
+        group == "message"
+        and bool(_ANOTHER_ACT_RE.match(c.text))
+        and (cue.ACTION_VERB_RE.search(c.text) is not None)
+    )
 
 
 def _goes_on_with(clauses: Sequence[Clause], span: tuple[int, int], c: Clause) -> bool:

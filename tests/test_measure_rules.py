@@ -225,3 +225,15 @@ def test_a_measure_with_yi_after_its_subject_was_done_whatever_its_deadline() ->
     assert stages_of(text, clauses, [(0, 0), (1, 1)], "message", says_planned) == [
         "done", "planned"
     ]  # fmt: skip
+
+
+def test_a_clause_with_bing_or_tongshi_and_an_action_is_its_own_measure() -> None:
+    # The model calls 同时向社会公示 a continuation; labellers mark each act after 并/同时.
+    clauses = split_clauses(
+        "艺术幼儿园的招生制定了招生简章，并向C5市教育局备案审批，同时向社会公示"
+    )
+    probs = [_p(0.94, 0.01), _p(0.71, 0.26), _p(0.31, 0.6)]
+    assert decode_spans(clauses, probs, head_threshold=0.4, group="message") == [
+        (0, 0), (1, 1), (2, 2)
+    ]  # fmt: skip
+    assert decode_spans(clauses, probs, head_threshold=0.4) == [(0, 0), (1, 2)]  # formal
