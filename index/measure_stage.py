@@ -52,7 +52,9 @@ def stages_of(
 ) -> list[Stage]:
     """The stage of each measure: the stage model's choice, except that in a message reply
     a measure with no stage word of its own (已/将/正在…) takes the stage of the measure
-    before it in the same paragraph — a paragraph tells one time ("下一步，…。广泛开展…")."""
+    before it in the same paragraph — a paragraph tells one time ("下一步，…。广泛开展…") —
+    and one dated in a year before the reply's (no word of the future) or with 已 right
+    after its subject was done."""
     out: list[Stage] = []
     last_paragraph = -1
     year = _reply_year(text)
