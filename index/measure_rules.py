@@ -153,9 +153,11 @@ def _message_action(text: str, info: ClauseCues) -> bool:
     if any(f[k] for k in ("cit", "third", "cond", "modal", "ack", "ref", "purp")):
         return False
     if not cue.ACTION_VERB_RE.match(info.rest):
-        # The unit's verb may come after a phrase ("我乡结合实际情况制订了《方案》"):
-        # a named unit that has done it still acts.
-        return bool(f["gov"] and f["done"] and cue.ACTION_VERB_RE.search(info.rest))
+        # The verb may come after a phrase ("我乡结合实际情况制订了《方案》", "并在医院内
+        # 多处公布…"): a named unit that has done it, or a clause that goes on from the act
+        # before, still acts.
+        goes_on_or_done = (f["gov"] and f["done"]) or _GOES_ON_RE.match(text)
+        return bool(goes_on_or_done and cue.ACTION_VERB_RE.search(info.rest))
     # The act is the reply's own when it goes on from another ("并下达…"), names the unit
     # that acted ("执法大队对…") or is done (了). 已/将 alone is not enough: without a unit
     # the subject is often a third party of the sentence before (已完成桩基础, by the

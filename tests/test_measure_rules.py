@@ -106,6 +106,9 @@ def test_stage_word_alone_does_not_force_a_head(text: str) -> None:
         # The unit did it (我乡, 了), though the verb comes after a 结合/为… phrase.
         "我乡结合实际情况制订了《金薮乡金薮镇区整改方案》",
         "我市为城乡居民参保的学生、儿童均投保了意外伤害保险",
+        # 并/同时 carries the unit of the act before; the verb may come after a place.
+        "并在距离人行横道东、西两侧50米处各设置一条减速带",
+        "并在医院内多处公布监督举报电话",
     ],
 )
 def test_an_act_that_goes_on_names_its_unit_or_is_done_is_forced_to_head(text: str) -> None:
