@@ -109,7 +109,9 @@ def apply_rules(
         elif group == "message" and _message_action(c.text, info):
             q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
         elif group == "formal" and c.headings and not c.is_heading:
-            if _formal_action(info):
+            if c.position > 0 and _FIGURE_ONLY_RE.match(info.rest):
+                q = {"H": 0.0, "C": 1.0, "O": 0.0}  # 新增泊位2680个: the figure of the act
+            elif _formal_action(info):
                 q = _with_head(q, max(q["H"], _FORMAL_ACTION_HEAD))
             elif info.flags["stat"] or cue.CAUSE_RE.match(c.text):
                 q = _with_head(q, min(q["H"], _FORMAL_NON_ACTION_HEAD))
@@ -135,6 +137,9 @@ def _subject_kind(text: str, info: ClauseCues) -> str:
     return ""
 
 
+_FIGURE_ONLY_RE = re.compile(
+    r"^(?:新增|涉及|共计|累计|合计|完成投资|总投资|投资)[^，。\d]{0,6}\d[\d.]*\s*[^，。\d]{1,3}$"
+)
 _FORMAL_ACTION_HEAD = 0.6
 _MESSAGE_ACTION_HEAD = 0.5
 _FORMAL_NON_ACTION_HEAD = 0.1

@@ -240,3 +240,17 @@ def test_a_clause_with_bing_or_tongshi_and_an_action_is_its_own_measure() -> Non
         (0, 0), (1, 1), (2, 2)
     ]  # fmt: skip
     assert decode_spans(clauses, probs, head_threshold=0.4) == [(0, 0), (1, 2)]  # formal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年以来利用边角地、闲置地新建公共停车场11处，新增泊位2680个",
+        "共有114家规上工业企业符合奖励条件并全部通过审核，涉及奖励金额1410万元",
+        "2023年启动云溪县城乡供水一体化项目，计划投资1.8亿元",
+    ],
+)
+def test_a_figure_after_a_formal_act_belongs_to_it(text: str) -> None:
+    clauses = split_clauses("（一）增加停车供给。" + text)
+    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "formal")
+    assert probs[-1]["H"] == 0.0 and probs[-1]["C"] == 1.0

@@ -163,15 +163,14 @@ def test_suggestion_reply_variant() -> None:
         ("焦作市停车场管理办法", "焦政〔2020〕12号")
     ]
     assert [(m.title, m.stage) for m in r.measures] == [
-        ("新增公共停车泊位3200个", "done"),
-        ("投资1.2亿元", "done"),
+        ("新增公共停车泊位3200个", "done"),  # 投资1.2亿元 is its figure, not an act
         ("开展专项整治", "done"),
         ("加快停车场建设", "planned"),
         ("推进智慧停车", "planned"),
     ]
-    assert (r.measures[0].amounts, r.measures[0].dates) == (("3200个",), ("2021年",))
+    assert (r.measures[0].amounts, r.measures[0].dates) == (("3200个", "1.2亿元"), ("2021年",))
     # the policy it acts on stays with the action
-    assert [p.doc_number for p in r.measures[2].policies] == ["焦政〔2020〕12号"]
+    assert [p.doc_number for p in r.measures[1].policies] == ["焦政〔2020〕12号"]
     assert [h.kind for h in r.handling] == ["ack", "ack"]
 
 
