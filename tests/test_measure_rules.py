@@ -53,6 +53,13 @@ def _p(h: float, c: float) -> dict[str, float]:
     return {"H": h, "C": c, "O": 1.0 - h - c}
 
 
+def _message_rules(text: str, head: float) -> list[dict[str, float]]:
+    """The rules' probabilities for each clause of a message reply, every clause having been
+    given ``head`` as the model's probability of heading a measure."""
+    clauses = split_clauses(text)
+    return apply_rules(clauses, [_p(head, 0.05)] * len(clauses), "message")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -63,8 +70,7 @@ def _p(h: float, c: float) -> dict[str, float]:
     ],
 )
 def test_an_unmarked_act_of_another_party_cannot_head_a_measure(text: str) -> None:
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert all(p["H"] < 0.4 for p in probs)
 
 
@@ -78,8 +84,7 @@ def test_an_unmarked_act_of_another_party_cannot_head_a_measure(text: str) -> No
     ],
 )
 def test_a_company_named_as_object_or_a_marked_act_is_not_background(text: str) -> None:
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert probs[0]["H"] >= 0.4
 
 
@@ -92,8 +97,7 @@ def test_a_company_named_as_object_or_a_marked_act_is_not_background(text: str) 
     ],
 )
 def test_stage_word_alone_does_not_force_a_head(text: str) -> None:
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.2, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.2)
     assert probs[0]["H"] < 0.4
 
 
@@ -112,22 +116,19 @@ def test_stage_word_alone_does_not_force_a_head(text: str) -> None:
     ],
 )
 def test_an_act_that_goes_on_names_its_unit_or_is_done_is_forced_to_head(text: str) -> None:
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.2, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.2)
     assert probs[0]["H"] >= 0.4
 
 
 def test_clauses_that_go_on_from_the_citizen_cannot_head_a_measure() -> None:
     text = "您户克服了很大困难，积极配合黄星镇重点办的征地拆迁工作，并于2007年自行选择了新的安置地"
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert all(p["H"] < 0.4 for p in probs)
 
 
 def test_the_citizens_topic_is_not_the_citizen_acting() -> None:
     text = "你所反映的情况，领导高度重视，第一时间安排工作人员调查了解"
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert probs[-1]["H"] >= 0.4
 
 
@@ -136,24 +137,21 @@ def test_items_under_an_intro_of_conditions_state_the_policy() -> None:
         "转入需符合以下条件之一：（1）男性不满50周岁、女性不满40周岁的；（2）返回户籍所在地"
         "就业参保的；（3）经县级以上单位组织部门、人力资源社会保障行政部门批准调动。"
     )
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert all(p["H"] < 0.4 for p in probs)
 
 
 def test_items_under_an_intro_of_policy_benefits_can_be_measures() -> None:
     # 政策优惠 introduces what was done for the family: the items are measures.
     text = "政策优惠体现在以下几方面：县扶贫移民开发局为他家购买扶贫特惠保3份。"
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert probs[-1]["H"] >= 0.4
 
 
 def test_a_done_act_with_a_modal_in_a_note_is_no_explanation() -> None:
     # 应 inside the bracket is a figure's note; 了 says the act was done.
     text = "申报了2018年重点养护3500个平方米（原设计应换板面积为8000平方米）换板的资金计划"
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert probs[0]["H"] >= 0.4
 
 
@@ -173,8 +171,7 @@ def test_a_done_act_with_a_modal_in_a_note_is_no_explanation() -> None:
     ],
 )
 def test_findings_advice_exhortations_and_effects_cannot_head_a_measure(text: str) -> None:
-    clauses = split_clauses(text)
-    probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "message")
+    probs = _message_rules(text, 0.9)
     assert all(p["H"] < 0.4 for p in probs)
 
 
