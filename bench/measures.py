@@ -1,6 +1,6 @@
 """Score the measure extractor against the labelled sample, formal and message replies apart.
 
-    python -m bench.measures [--split test|dev|all] [--min-share 0.5] [--share-of longer]
+    python -m bench.measures [--split test|dev|fresh|all] [--min-share 0.5] [--share-of longer]
                              [--json]
     python -m bench.measures --check      # validate every label line against its text
 
@@ -15,10 +15,13 @@ the actor match rate, date and amount recall (``bench.measures_fields``); predic
 referral/ack text; the reply's ``handling`` (ack/referral) against the gold ``other``
 spans, same overlap rule, the kind in the stage slot. The weights the extractor reads
 were fitted on the dev split (``python -m bench.measures_train``), so ``--split dev``
-figures are in-sample: the out-of-fold ones are in ``index/data/measure_model.json``. The matched
-(gold title, predicted title, span text) triples go to ``data/measures/titles_to_judge.jsonl``
-for reviewers to judge title usability. Agreement (labeller B against A, same rule) is over
-every item labelled twice, whatever the split: it does not involve the extractor.
+figures are in-sample: the out-of-fold ones are in ``index/data/measure_model.json``.
+``--split fresh`` scores the items appended by ``python -m bench.measures_sample --extend``,
+drawn after the rules were written and never read while writing them; ``all`` includes them.
+The matched (gold title, predicted title, span text) triples go to
+``data/measures/titles_to_judge.jsonl`` for reviewers to judge title usability. Agreement
+(labeller B against A, same rule) is over every item labelled twice, whatever the split: it
+does not involve the extractor.
 
 Exit 2 with a message when no labels exist yet or the shared corpus is absent.
 """
@@ -35,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.devset import table_present
+from bench.measures_extend import FRESH_SPLIT
 from bench.measures_fields import FieldCounts
 from bench.measures_labels import (
     LABELS_PATH,
@@ -244,7 +248,7 @@ def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Score the extractor (and the labellers' agreement); print the tables or JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.measures")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="test")
+    parser.add_argument("--split", choices=("dev", "test", FRESH_SPLIT, "all"), default="test")
     parser.add_argument("--min-share", type=float, default=MIN_SHARE)
     parser.add_argument(
         "--share-of",

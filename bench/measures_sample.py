@@ -2,6 +2,7 @@
 
     python -m bench.measures_sample            # sample (once) + packets + INDEX.txt
     python -m bench.measures_sample --resample # draw the sample again (overwrites it!)
+    python -m bench.measures_sample --extend 45  # append 45 fresh message replies (once)
     python -m bench.measures_sample locate m012 "已责令其于7日内整改"
 
 The sample: 140 message replies of 附件4 (no reply under 30 characters, no duplicate
@@ -19,14 +20,15 @@ import argparse
 import json
 import logging
 import random
-import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from bench.devset import table_present
+from bench.measures_draw import draw_messages, eligible_messages, topic_of
+from bench.measures_extend import FRESH_SEED, FRESH_SPLIT, AlreadyExtended, extend
 from bench.measures_text import (
     PACKET_DIR,
     REPO,
@@ -52,90 +54,8 @@ CORPUS_DIR = REPO / "corpus"
 CORPUS_SUFFIXES = (".txt", ".md", ".docx", ".html", ".csv")
 SEED = 2024
 N_MESSAGES = 140
-MIN_PER_YEAR = 3
-MIN_CHARS = 30
 TEST_SHARE = 0.4
 N_DOUBLE = 36
-_SPACE = re.compile(r"\s+")
-# Rough topics of 留言主题 (the TipDM first-level classes), used only to spread the sample.
-TOPICS: dict[str, tuple[str, ...]] = {
-    "城乡建设": tuple(
-        "小区 物业 拆迁 征收 安置 房 建设 施工 工地 道路 路灯 电梯 规划 违建 棚改".split()
-    ),
-    "环境保护": tuple("污染 噪音 噪声 油烟 排放 垃圾 臭 环保 扬尘 粉尘 水质 河 化工".split()),
-    "交通运输": tuple("公交 交通 出租 地铁 高速 车站 红绿灯 驾 客运 停车 火车 航班".split()),
-    "教育文体": tuple("学校 学生 教师 老师 幼儿园 教育 招生 学位 中学 小学 体育 文化".split()),
-    "劳动社保": tuple("社保 养老 医保 工资 就业 公积金 退休 劳动 失业 低保 补贴 人才".split()),
-    "商贸旅游": tuple("商户 市场 旅游 景区 消费 超市 价格 经营 传销 商家 快递".split()),
-    "卫生计生": tuple("医院 医疗 卫生 疫苗 计生 生育 药 医生 护士 诊所".split()),
-}
-
-
-def topic_of(title: str) -> str:
-    """The rough topic whose words occur most in ``title`` (first on ties), else 其他."""
-    counts = {t: sum(w in title for w in words) for t, words in TOPICS.items()}
-    best = max(counts, key=lambda t: counts[t])
-    return best if counts[best] else "其他"
-
-
-def eligible_messages(replies: dict[str, Reply]) -> list[Reply]:
-    """Replies of ≥ ``MIN_CHARS`` non-space characters, the first of any duplicate set."""
-    seen: set[str] = set()
-    out = []
-    for reply in replies.values():
-        key = _SPACE.sub("", labelling_text(reply))
-        if len(key) >= MIN_CHARS and key not in seen:
-            out.append(reply)
-        seen.add(key)
-    return out
-
-
-def allot(counts: dict[str, int], n: int, *, floor: int = MIN_PER_YEAR) -> dict[str, int]:
-    """Split ``n`` over strata in proportion to ``counts``, each getting ≥ ``floor`` (or all).
-
-    Largest remainders fill what the floors leave; raises ValueError when ``n`` is larger
-    than the strata hold.
-    """
-    if n > sum(counts.values()):
-        raise ValueError(f"cannot draw {n} from {sum(counts.values())} eligible replies")
-    quota = {k: min(c, floor) for k, c in counts.items()}
-    while (left := n - sum(quota.values())) > 0:
-        room = {k: counts[k] - quota[k] for k in counts if counts[k] > quota[k]}
-        total = sum(room.values())
-        shares = {k: left * r / total for k, r in room.items()}
-        adds = {k: min(int(s), room[k]) for k, s in shares.items()}
-        if not any(adds.values()):
-            adds[max(shares, key=lambda k: (shares[k], k))] = 1
-        for k, a in adds.items():
-            quota[k] += a
-    return quota
-
-
-def draw_messages(pool: Sequence[Reply], n: int, rng: random.Random) -> list[Reply]:
-    """``n`` replies, allotted over years and taken round-robin over topics within a year."""
-    by_year: dict[str, list[Reply]] = defaultdict(list)
-    for reply in pool:
-        by_year[(reply.date or "????")[:4]].append(reply)
-    quota = allot({y: len(rs) for y, rs in by_year.items()}, n)
-    chosen: list[Reply] = []
-    for year in sorted(by_year):
-        by_topic: dict[str, list[Reply]] = defaultdict(list)
-        for reply in by_year[year]:
-            by_topic[topic_of(reply.title)].append(reply)
-        queues = [rng.sample(rs, len(rs)) for _, rs in sorted(by_topic.items())]
-        rng.shuffle(queues)
-        chosen.extend(_round_robin(queues, quota[year]))
-    return chosen
-
-
-def _round_robin(queues: list[list[Reply]], n: int) -> list[Reply]:
-    """One from each queue in turn until ``n`` are taken (``n`` ≤ what the queues hold)."""
-    out: list[Reply] = []
-    while len(out) < n:
-        for queue in queues:
-            if queue and len(out) < n:
-                out.append(queue.pop())
-    return out
 
 
 def make_items(picked: Sequence[tuple[str, str, Reply]], rng: random.Random) -> list[SampleItem]:
@@ -249,15 +169,34 @@ def _locate_main(item: str, quote: str, packet_dir: Path) -> int:
     return 0 if spans else 1
 
 
+def _extend_main(n: int, seed: int, tipdm4: Path, sample: Path, packet_dir: Path) -> int:
+    """Append ``n`` fresh items to the sample, write their packets and INDEX.txt, print ids."""
+    items = load_sample(sample)
+    pool = eligible_messages(read_replies(tipdm4, root=tipdm4.parent))
+    try:
+        new = extend(items, pool, n, seed=seed, path=TIPDM4_REL)
+    except ValueError as exc:  # AlreadyExtended too: say why and leave the sample as it is
+        print(f"not extended: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, AlreadyExtended) else 1
+    save_sample([*items, *new], sample)
+    by_id = {r.doc_id: r for r in pool}
+    write_packets(new, {it.item: by_id[it.doc_id] for it in new}, packet_dir)
+    write_index([*items, *new], packet_dir)
+    print(f"{len(new)} fresh items (split {FRESH_SPLIT}, seed {seed}) appended to {sample}:")
+    print(" ".join(it.item for it in new))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Sample (unless kept), write the packets and INDEX.txt; or ``locate`` a quote."""
+    """Sample (unless kept), write the packets and INDEX.txt; or extend; or ``locate``."""
     parser = argparse.ArgumentParser(prog="python -m bench.measures_sample")
     parser.add_argument("command", nargs="*", help='nothing, or: locate ITEM "QUOTE"')
     parser.add_argument("--shared", type=Path, default=SHARED_CORPUS)
     parser.add_argument("--sample", type=Path, default=SAMPLE_PATH)
     parser.add_argument("--packets", type=Path, default=PACKET_DIR)
     parser.add_argument("--resample", action="store_true", help="draw anew, overwriting")
-    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--extend", type=int, metavar="N", help="append N fresh message replies")
+    parser.add_argument("--seed", type=int, help=f"default {SEED}; {FRESH_SEED} with --extend")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command:
@@ -267,8 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     tipdm4, seed_file = args.shared / TIPDM4_REL, args.shared / SEED_REL
     if not (table_present(tipdm4) and table_present(seed_file)):
         return 2
+    if args.extend is not None:
+        seed = FRESH_SEED if args.seed is None else args.seed
+        return _extend_main(args.extend, seed, tipdm4, args.sample, args.packets)
     if args.resample or not args.sample.is_file():
-        save_sample(build_sample(tipdm4=tipdm4, seed_file=seed_file, seed=args.seed), args.sample)
+        seed = SEED if args.seed is None else args.seed
+        save_sample(build_sample(tipdm4=tipdm4, seed_file=seed_file, seed=seed), args.sample)
     items = load_sample(args.sample)
     roots = {"tipdm4": args.shared, "seed": args.shared, "corpus": REPO}
     replies = load_item_replies(items, roots=roots)

@@ -12,6 +12,7 @@ import pytest
 
 import bench.measures as measures_cli
 from bench.measures import GroupScore, predicted_spans, score_item
+from bench.measures_draw import allot, topic_of
 from bench.measures_fields import FieldCounts
 from bench.measures_labels import (
     GoldMeasure,
@@ -22,7 +23,7 @@ from bench.measures_labels import (
     load_labels,
     parse_line,
 )
-from bench.measures_sample import allot, assign_splits, topic_of
+from bench.measures_sample import assign_splits
 from bench.measures_score import (
     Counts,
     Span,
