@@ -3,10 +3,11 @@
 A record (one reply with the question it answers) is ranked from all its passages: the
 dense and keyword passage rankings each become a record ranking (a record at its best
 passage), the record-level BM25 ranks whole records, and RRF fuses them — so a dense hit
-on the citizen's message and a keyword hit on the reply add up. Two priors follow: replies
-with (almost) no answer of their own (「留言已收悉」) are damped, and a question that asks
-for measures lifts replies that hold some. Records whose own 文号 or 《title》 the query
-names go first, in every mode.
+on the citizen's message and a keyword hit on the reply add up. The priors of
+:mod:`search.priors` follow (thin and very long answers damped, measures lifted for a
+question that asks for them), and records whose own 文号 or 《title》 the query names go
+first, in every mode. In hybrid mode the query vector then moves toward the best passages
+of the top records (:mod:`search.feedback`) and the dense side is searched once more.
 """
 
 from __future__ import annotations
