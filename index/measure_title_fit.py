@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from index import measure_cues as cue
 from index.measure_pos import tag
+from index.measure_title_shorten import clean_ends, shorten_phrases
 
 MAX_TITLE = 20
 # Prepositions that open an object phrase (对占道经营的摊主…): a title starting with one keeps
@@ -26,7 +27,7 @@ _BAD_END_WORDS = frozenset(
 )
 _TRIMS = (
     re.compile(r"[（(](?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,30}[）)]"),
-    re.compile(r"含[^，。、]{1,20}?在内的"),
+    re.compile(r"(?:包括|含)[^，。、]{1,20}?在内的"),
     re.compile(r"为期[^，、的]{1,8}的|以[^，、。]{1,12}?为[^，、。]{1,10}?的"),
     re.compile(r"(?:“[^”]{1,12}”、?){2,}等"),
     re.compile(r"在[^，。]{2,14}?(?:时段|期间|时|前|后|内|上|中)(?=[\u4e00-\u9fff]{2})"),
@@ -62,7 +63,9 @@ def fit(title: str) -> str:
     for drop in (_drop_list, _shorten_list, _drop_modifier):
         if len(title) > MAX_TITLE:
             title = drop(title)
-    return _balanced(_cut(title))
+        if drop is _shorten_list and len(title) > MAX_TITLE:
+            title = shorten_phrases(title, MAX_TITLE)  # whole phrases before the cut
+    return clean_ends(_balanced(_cut(title)))
 
 
 def _balanced(title: str) -> str:
@@ -228,8 +231,8 @@ def _cut(title: str) -> str:
     opened = title.find("《")
     if best >= 4 and not 0 <= best <= opened:
         return title[:best]
-    if 0 <= opened <= MAX_TITLE - 6:  # an unfinished 《…: keep its start, mark the cut
-        return title[: MAX_TITLE - 2] + "…》"
+    if 4 <= opened <= MAX_TITLE:  # never an unfinished 《… nor an ellipsis: stop before the name
+        return title[:opened]
     return title[:MAX_TITLE]
 
 
@@ -246,4 +249,6 @@ def _good_end(words: Sequence[tuple[str, str]], i: int, prefix: str) -> bool:
         return False
     if any(prefix.count(a) > prefix.count(b) for a, b in ("“”", "《》", "（）", "()")):
         return False
+    if word in ("》", "”"):  # a whole name or quote may end a title
+        return True
     return not (flag.startswith("v") and nxt_flag.startswith(("n", "m", "v")))

@@ -160,3 +160,49 @@ def test_a_list_of_quoted_names_keeps_the_first() -> None:
 )
 def test_the_subject_ends_where_a_word_ends(text: str, title: str) -> None:
     assert make_title(text) == title
+
+
+# Round 6: the kinds of the blind round-5 judging, pinned on dev-split sentences.
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # a long document name loses its issuing organ, then its brackets and its first
+        # words; never a "…" inside the title
+        ("落实《青岚市中小微企业融资风险补偿资金管理办法》（岚财金〔2021〕15号），设立风险补偿资金2亿元",
+         "落实中小微企业融资风险补偿资金管理办法"),
+        ("印发《关于应对新冠肺炎疫情进一步帮助市场主体纾困解难的三十条措施》",
+         "印发帮助市场主体纾困解难的三十条措施"),
+        ("2013年1月11日，A5区大队向支队呈报了《关于在万家丽路天际岭隧道口至翡翠云天小区路段增设"
+         "道路交通设施》的报告", "向支队呈报增设道路交通设施的报告"),
+        ("西地省楚江新区根据《A市2017年城区断头路、瓶颈路改造计划》将望岳路北段列入了《西地省楚江"
+         "新区2017年重点项目建设计划》", "把望岳路北段列入重点项目建设计划"),
+    ],
+)  # fmt: skip
+def test_a_long_document_name_keeps_its_head_and_no_ellipsis(text: str, title: str) -> None:
+    assert make_title(text) == title
+    assert "…" not in title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # the act survives: a place, time or party phrase before the last verb goes first
+        ("推动机关企事业单位内部停车场在夜间和节假日向周边居民开放",
+         "推动机关企事业单位内部停车场开放"),
+        # a long 对+object before a bare verb reads verb first
+        ("大队联合B3区交警对擅自摆摊设点、占道经营的未自行整改到位的摊点进行了取缔",
+         "取缔未自行整改到位的摊点"),
+        ("我局于2017年8月23日至25日，对包括A6区仁爱医院在内的6家协议医疗机构进行了医保监管抽查",
+         "对6家协议医疗机构医保监管抽查"),
+        # a verb inside the phrase's noun (网民反映的问题) does not end the phrase
+        ("立即组织县质安监站工作人员对网民反映的问题实地进行调查",
+         "组织县质安监站工作人员实地调查"),
+        # …and a phrase whose verb is part of a noun (审批部门) stays
+        ("并将公示意见连同您的意见一起向A市城乡规划局审批部门反馈",
+         "公示意见一起向A市城乡规划局审批部门反馈"),
+    ],
+)  # fmt: skip
+def test_a_long_title_keeps_its_act(text: str, title: str) -> None:
+    assert make_title(text) == title

@@ -1,0 +1,187 @@
+"""Shortening a long title by whole phrases, so that its act survives the 20-character cut.
+
+Reviewers rejected titles cut before their act ("对…的未自行整改到位" without 取缔), with a
+visible ellipsis inside a document name (出台《…若干政策…》) or opening on a conjunction
+(并且…). So a long title drops a 对/向/在/与… phrase between its verb and a later verb, a
+title that opens with 对/就+object reads verb first ("取缔未自行整改到位的摊点"), and a
+long document name loses its issuing organ, then its brackets and its first words, keeping
+its head ("列入重点项目建设计划"); "…" never stands in a title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index import measure_cues as cue
+from index.measure_pos import tag
+
+# Phrases between a verb and a later verb that a long title can lose (敦促校方对全体学生加大…).
+_INNER_PREPOSITIONS = frozenset("对 向 在 与 同 给 就".split())
+# What such a phrase may hold: names, places, times and figures, never a verb or an adverb.
+_PHRASE_FLAGS = ("n", "t", "m", "q", "f", "r", "c", "j", "s", "b", "eng")
+_LEADING_CONJUNCTIONS = frozenset("并且 而且 同时 并 另外 此外 以及".split())
+_DOC_RE = re.compile(r"《([^《》]{2,60})》")
+# "焦作市人民政府关于…", "中共焦作市委焦作市人民政府关于…": who issued it, not what it is.
+_ORGAN_RE = re.compile(r"^[^《》“”]{1,20}?关于|^关于")
+_PHRASE_WORDS = _INNER_PREPOSITIONS | {"、"}  # "在夜间和节假日向周边居民"
+_CITIZEN_VERBS = frozenset("反映 提出 投诉 反馈 举报 来信 留言".split())
+# A 文号 after a document name ("[政府发文]36号", "〔2017〕15号"): a long title loses it.
+_DOC_NUMBER_RE = re.compile(r"^[\[〔（(][^\]〕）)]{0,12}[\]〕）)]\d*号?")
+_NOT_FIRST_FLAGS = ("u", "p", "c", "x", "d", "f", "q")
+_DOC_LIST_RE = re.compile(r"(《[^《》]+》)(?:[、和及与]《[^《》]+》)+(等)?")
+
+
+def shorten_phrases(title: str, limit: int) -> str:
+    """``title`` with document names, inner 对/向/在… phrases and a leading 对/就 object
+    shortened, in that order, until it fits ``limit`` (or nothing more can go)."""
+    if len(title) > limit:  # a list of documents keeps the first: "《A》、《B》等" -> "《A》等"
+        title = _DOC_LIST_RE.sub(r"\1等", title)
+        title = _shorten_documents(title, limit)
+    for _ in range(3):  # "在夜间和节假日", then "向周边居民"
+        if len(title) <= limit:
+            break
+        shorter = _drop_inner_phrase(title)
+        if shorter == title:
+            break
+        title = shorter
+    if len(title) > limit:
+        title = _verb_first(title, limit)
+    return title
+
+
+def clean_ends(title: str) -> str:
+    """``title`` without a leading conjunction (并且/同时…) and without "…": a title that
+    holds an ellipsis stops before it (or loses it, when little comes before)."""
+    words = tag(title)
+    if (
+        len(words) > 1
+        and words[0][0] in _LEADING_CONJUNCTIONS
+        and len(title) - len(words[0][0]) >= 2
+    ):
+        title = title[len(words[0][0]) :]
+    at = title.find("…")
+    if at >= 4:
+        title = title[:at].rstrip("、，,“《")
+    elif at >= 0:
+        title = title.replace("…", "")
+    return title
+
+
+def _shorten_documents(title: str, limit: int) -> str:
+    """Each 《name》 of a long ``title`` without its issuing organ; when still too long, the
+    name without brackets, kept from the first word that fits (a verb first if one fits):
+    "把望岳路北段列入《西地省楚江新区2017年重点项目建设计划》" -> "…列入重点项目建设计划"."""
+    m = _DOC_RE.search(title)
+    if not m:
+        return title
+    number = _DOC_NUMBER_RE.match(title, m.end())
+    if number:
+        title = title[: m.end()] + title[number.end() :]
+    name = m.group(1)
+    organ = _ORGAN_RE.match(name)
+    if organ and len(name) - organ.end() >= 4:
+        name = name[organ.end() :]
+    short = title[: m.start()] + "《" + name + "》" + title[m.end() :]
+    if len(title[: m.start()]) + len(name) + 2 > limit:  # what follows the name may be cut
+        head = _name_head(name, limit - m.start())
+        if head:
+            short = title[: m.start()] + head + title[m.end() :]
+    return short
+
+
+def _name_head(name: str, room: int) -> str:
+    """The longest ending of ``name`` that starts a word and fits ``room`` (≥ 4 characters),
+    one that starts with a verb preferred ("帮助市场主体纾困解难的三十条措施")."""
+    words = tag(name)
+    ends = []
+    for k in range(len(words)):
+        rest = "".join(w for w, _ in words[k:])
+        first, flag = words[k]
+        unbalanced = any(rest.count(a) != rest.count(b) for a, b in ("“”", "〈〉", "（）", "()"))
+        if k == 0 and len(rest) <= room and not unbalanced:
+            return rest  # the whole name fits once its brackets go
+        if (
+            4 <= len(rest) <= room
+            and len(first) > 1
+            and not flag.startswith(_NOT_FIRST_FLAGS)
+            and not unbalanced
+        ):
+            ends.append((words[k][1] == "v", rest))
+    verbs = [r for is_verb, r in ends if is_verb]
+    return verbs[0] if verbs else (ends[0][1] if ends else "")
+
+
+def _drop_inner_phrase(title: str) -> str:
+    """Drop the first 对/向/在/与… phrase that stands between the title's verb and a later
+    verb: "推动…停车场在夜间和节假日向周边居民开放" -> "推动…停车场向周边居民开放"."""
+    words = tag(title)
+    first = _first_verb(words, 0)
+    if first is None:
+        return title
+    for k in range(first + 1, len(words)):
+        if words[k][0] in _INNER_PREPOSITIONS and words[k][1] == "p":
+            end = _first_verb(words, k + 1)
+            while end is not None and end + 1 < len(words) and words[end + 1][0] == "的":
+                end = _first_verb(words, end + 2)  # "网民反映的问题": a modifier, not the act
+            if end is None or k <= first + 1 or not _droppable(words, k, end):
+                return title
+            return "".join(w for w, _ in words[:k] + words[end:])
+    return title
+
+
+def _droppable(words: Sequence[tuple[str, str]], k: int, end: int) -> bool:
+    """Whether ``words[k:end]`` (a preposition and what it governs) can go: it names a
+    place, a time or a party (a noun ends it) and the verb after it is the title's last
+    act ("审批部门反馈", "网友反映问题" are not: the verb there is part of a noun)."""
+    phrase = words[k + 1 : end]
+    verb = words[end][0]
+    if not phrase or not phrase[-1][1].startswith(("n", "s", "f", "t", "j")):
+        return False
+    modifiers = {
+        i for i, (w, _) in enumerate(phrase) if i + 1 < len(phrase) and phrase[i + 1][0] == "的"
+    }
+    if not all(
+        f.startswith(_PHRASE_FLAGS) or w in _PHRASE_WORDS or w == "的" or i in modifiers
+        for i, (w, f) in enumerate(phrase)
+    ):
+        return False
+    if len(verb) < 2 or not cue.ACTION_VERB_RE.search(verb) or verb in _CITIZEN_VERBS:
+        return False
+    after = words[end + 1 :]
+    return not (after and after[0][1].startswith("n") and any(f == "v" for _, f in after[1:]))
+
+
+def _verb_first(title: str, limit: int) -> str:
+    """A title that opens with 对/就+object and ends on a verb only reads verb first, the
+    object kept from a 的 on: "对擅自摆摊设点、占道经营的未自行整改到位的摊点取缔" ->
+    "取缔未自行整改到位的摊点"."""
+    words = tag(title)
+    if len(words) < 3 or words[0][0] not in ("对", "就"):
+        return title
+    k = len(words)
+    while k > 1 and words[k - 1][1].startswith("v") and words[k - 1][0] not in ("的",):
+        k -= 1
+    if k == len(words) or not words[k - 1][1].startswith(("n", "j")):
+        return title
+    if not all(cue.ACTION_VERB_RE.fullmatch(w) for w, _ in words[k:]):
+        return title
+    verb = "".join(w for w, _ in words[k:])
+    obj = re.sub(r"(?:一事|事宜)$", "", "".join(w for w, _ in words[1:k]))
+    while len(verb) + len(obj) > limit and "的" in obj:
+        obj = obj.split("的", 1)[1]
+    head = tag(obj.rsplit("的", 1)[-1])
+    if any(f.startswith(("v", "p", "d")) for _, f in head) or re.search(r"[“”《》]", obj):
+        return title  # the object's head must be a thing, not another act
+    return verb + obj if len(verb) + len(obj) <= limit and len(obj) >= 2 else title
+
+
+def _first_verb(
+    words: Sequence[tuple[str, str]], start: int, *, cue_only: bool = False
+) -> int | None:
+    """Index of the first action verb at or after ``start``."""
+    for i in range(start, len(words)):
+        word, flag = words[i]
+        if cue.ACTION_VERB_RE.fullmatch(word) or (not cue_only and flag in ("v", "l")):
+            return i
+    return None
