@@ -79,18 +79,21 @@ _GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我
 # Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
 
 
-def make_title(text: str, *, context: str = "") -> str:
+def make_title(text: str, *, context: str = "", previous: str = "") -> str:
     """The action and its object of the measure ``text`` in ≤ 20 characters.
 
     The title comes from the first clause that holds an action once its subject and
     adverbials are gone; ``context`` (the sentence before the measure) names what a verb
-    without object is about. "下一步，我局将加强巡查" -> "加强巡查";
+    without object is about; ``previous`` (the sentence before, when the measure opens its
+    sentence) does so too, but never names what a count counts.
+    "下一步，我局将加强巡查" -> "加强巡查";
     "计划2024年9月投入使用" after "第五小学已于2022年10月开工，" -> "第五小学投入使用".
     """
     text, context = _NOTE_RE.sub("", text) or text, _NOTE_RE.sub("", context)
     clauses = [c.strip() for c in _CLAUSE_RE.split(text) if c.strip()]
-    subject = _subject(context)
-    about = about_of(_CLAUSE_RE.split(context)[-1].strip()) if context else ""
+    lead = context or _NOTE_RE.sub("", previous)
+    subject = _subject(lead)
+    about = about_of(_CLAUSE_RE.split(lead)[-1].strip()) if lead else ""
     for clause in clauses:
         title = _clause_title(clause, subject, about)
         if title:
@@ -179,7 +182,8 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
         if about and not topic and len(about) <= 12:
             title = title + about
         else:
-            done = done_to(title, topic) if drop_adverbials(topic) == topic else ""
+            thing = topic or subject  # "正在进行调试" after "…工程已全部完成": 调试…工程
+            done = done_to(title, thing) if drop_adverbials(thing) == thing else ""
             title = done or with_subject(topic or subject, title)
     return fit(HEAD_JUNK_RE.sub("", title) or title)
 
@@ -251,12 +255,26 @@ def _has_object(words: Sequence[tuple[str, str]]) -> bool:
     )
 
 
+def _word_starts(text: str, at: int) -> bool:
+    """Whether a jieba word of ``text`` starts at ``at``."""
+    pos = 0
+    for word, _ in tag(text):
+        if pos >= at:
+            return pos == at
+        pos += len(word)
+    return False
+
+
 def _subject(text: str) -> str:
     """The noun the last clause of ``text`` is about: what stands before its first stage
     word (已/将/正在…)."""
     clause = _CLAUSE_RE.split(text)[-1]
     m = re.search(r"已|将|正在|计划|预计|于\d", clause)
-    if not m or m.start() < 2:
+    if not m or m.start() < 2 or not _word_starts(clause, m.start()):
+        return ""  # "该麻将馆": 将 inside a word is no stage word
+    head = drop_adverbials(cue.strip_lead(clause[: m.start()])[0] or clause[: m.start()])
+    words = tag(head)  # "向市里申报用编", "博雅路灯暂未纳入建设": not a thing acted on
+    acts = not words or words[0][1] == "p" or any(w in ("不", "有", "没有") for w, _ in words)
+    if acts or re.search(r"未|拟", head):
         return ""
-    head = cue.strip_lead(clause[: m.start()])[0] or clause[: m.start()]
-    return "" if cue.ACTION_VERB_RE.search(head) else head
+    return head if len(head) >= 2 and _is_topic(head) else ""

@@ -33,9 +33,11 @@ _UNDERGONE_RE = re.compile(
     r"(完成|启动|实施|推进|落实|办理|发放|整改|拨付|调试|验收|修复|更换|解决|处理|改造|受理)"
     r"(?:完毕|到位|结束|完成)?"
 )
-_UNIT_END_RE = re.compile(r"(?:局|办|所|中心|部门|政府|委员会|公司|中队|大队|街道|社区)$")
+_UNIT_END_RE = re.compile(r"(?:局|办|所|站|中心|部门|政府|委员会|公司|中队|大队|街道|社区)$")
 SUBJECT_TAIL_RE = re.compile(r"(?:也|均|都|还|又|便|就|全部|亦)+$")
-_PERSON_RE = re.compile(r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司))")
+_PERSON_RE = re.compile(
+    r"^(?:我|您|你|他|她|其(?!他)|该(?:单位|部门|公司)|来信|来电|留言|信件|关于|对于|针对)"
+)  # who wrote or what the reply is about, never the thing acted on
 _ABOUT_RE = re.compile(r"^(?:对于|针对|关于)")
 # "对…一事", "您提出的宝贵建议": a clause that only names what the next verb is about.
 _MATTER_RE = re.compile(

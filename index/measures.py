@@ -229,6 +229,15 @@ def title_clause(clauses: Sequence[Clause], head: int, last: int) -> int:
     return head
 
 
+def _sentence_before(clauses: Sequence[Clause], first: int) -> list[str]:
+    """The clauses of the sentence before ``clauses[first]``: a measure that opens its
+    sentence with a bare verb (正在进行调试) is about what that sentence names."""
+    if first == 0:
+        return []
+    previous = clauses[first - 1].sentence
+    return [c.text for c in clauses[:first] if c.sentence == previous and not c.is_heading]
+
+
 def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage: Stage) -> Measure:
     head = head_of_span(clauses, span)
     start, end = clauses[span[0]].start, clauses[span[1]].end
@@ -238,6 +247,7 @@ def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage:
         title=make_title(
             text[clauses[title_clause(clauses, head, span[1])].start : end],
             context="，".join(before),
+            previous="" if before else "，".join(_sentence_before(clauses, span[0])),
         ),
         text=stretch,
         stage=stage,

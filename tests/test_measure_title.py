@@ -206,3 +206,27 @@ def test_a_long_document_name_keeps_its_head_and_no_ellipsis(text: str, title: s
 )  # fmt: skip
 def test_a_long_title_keeps_its_act(text: str, title: str) -> None:
     assert make_title(text) == title
+
+
+def test_a_title_never_opens_with_a_conjunction() -> None:
+    text = "并按照“相对就近”的原则予以调剂安排"  # a 附件4 reply outside the labelled sample
+    assert make_title(text) == "按照“相对就近”的原则予以调剂安排"
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "previous", "title"),
+    [
+        # a bare verb names the thing the clause before reports on, verb first
+        ("正在进行调试", "目前深度水处理系统及除臭处理系统工程已全部完成", "",
+         "调试深度水处理系统及除臭处理系统工程"),
+        # …or the matter the sentence before names (the measure opens its sentence)
+        ("经A5区教育局、黎托街道核实", "", "关于小区附近幼儿园的问题", "核实小区附近幼儿园的问题"),
+        # 将 inside a word (麻将馆) is no stage word; a letter is not what was acted on
+        ("街道、派出所、社区当即要求进行整改", "", "经查，该麻将馆位于龙福小区6栋1楼", "要求整改"),
+        ("泰山路街道回复", "", "来信已收悉", "回复"),
+    ],
+)  # fmt: skip
+def test_a_bare_verb_takes_its_object_from_before(
+    text: str, context: str, previous: str, title: str
+) -> None:
+    assert make_title(text, context=context, previous=previous) == title
