@@ -66,6 +66,10 @@ _IN_PROGRESS_RE = re.compile(
 )
 
 
+# A finding, a rule or an effect ("检测结果为合格", "改造对象必须为…", "将造成浪费"): no act.
+_FINDING_RE = re.compile(
+    r"(?:结果|情况|对象|时间|率)(?:均|也)?(?:为|是|定于|如下|必须|\d)|表示满意|造成|问题$"
+)
 # A clause that only states a state or a figure: "正在整改当中", "规划面积6.8平方公里".
 _STATE_RE = re.compile(
     r"(?:当中|之中)$|^[^，。]{0,8}(?:面积|总投资|投资额|金额|总长|长度|规模|占地)"
@@ -79,7 +83,7 @@ _GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我
 # Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
 
 
-def make_title(text: str, *, context: str = "", previous: str = "") -> str:
+def make_title(text: str, *, context: str = "", previous: str = "", following: str = "") -> str:
     """The action and its object of the measure ``text`` in ≤ 20 characters.
 
     The title comes from the first clause that holds an action once its subject and
@@ -88,6 +92,8 @@ def make_title(text: str, *, context: str = "", previous: str = "") -> str:
     sentence) does so too, but never names what a count counts.
     "下一步，我局将加强巡查" -> "加强巡查";
     "计划2024年9月投入使用" after "第五小学已于2022年10月开工，" -> "第五小学投入使用".
+    A text with no action (only "从12月10日起") takes it from the clause ``following`` it in
+    its sentence.
     """
     text, context = _NOTE_RE.sub("", text) or text, _NOTE_RE.sub("", context)
     clauses = [c.strip() for c in _CLAUSE_RE.split(text) if c.strip()]
@@ -104,6 +110,12 @@ def make_title(text: str, *, context: str = "", previous: str = "") -> str:
     # No action anywhere: the first clause that says more than a time, a condition or a
     # state, else the measure's text itself (never an empty heading).
     rests = [r for r in map(strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
+    if not rests and not any(_STATE_RE.search(c) for c in clauses):  # a figure looks back
+        nxt = _CLAUSE_RE.split(_NOTE_RE.sub("", following).strip("，,；; "))[0].strip()
+        acts = nxt and cue.head_verb(nxt) and not _FINDING_RE.search(nxt)
+        title = _clause_title(nxt, subject, about) if acts else None
+        if title:  # the scene the text sets ("从12月10日起") and the act that follows it
+            return _no_new_repeats(_from_word_start(title, nxt), nxt)
     return fit(rests[0] if rests else HEAD_JUNK_RE.sub("", text) or text)
 
 

@@ -248,6 +248,9 @@ def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage:
             text[clauses[title_clause(clauses, head, span[1])].start : end],
             context="，".join(before),
             previous="" if before else "，".join(_sentence_before(clauses, span[0])),
+            following="，".join(
+                c.text for c in clauses[span[1] + 1 :] if c.sentence == clauses[span[1]].sentence
+            ),
         ),
         text=stretch,
         stage=stage,

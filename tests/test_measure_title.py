@@ -230,3 +230,24 @@ def test_a_bare_verb_takes_its_object_from_before(
     text: str, context: str, previous: str, title: str
 ) -> None:
     assert make_title(text, context=context, previous=previous) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "following", "title"),
+    [
+        # a text that only sets a condition takes its act from the clause after it
+        ("待批准后", "我局将尽快启动K2区城区公交站台建设工作，以方便市民乘车",
+         "启动K2区城区公交站台建设工作"),
+        ("等待资金落实后", "将尽快组织相关单位实施", "组织相关单位实施"),
+    ],
+)  # fmt: skip
+def test_a_condition_alone_takes_the_act_that_follows(
+    text: str, following: str, title: str
+) -> None:
+    assert make_title(text, following=following) == title
+
+
+def test_a_finding_that_follows_is_not_taken_as_the_act() -> None:
+    text = "根据医院提供的2017年4月5日A市蓝佳检测技术有限公司检测报告"
+    title = make_title(text, following="西地省胸科医院医疗废水检测结果为合格")
+    assert "合格" not in title and title == make_title(text)
