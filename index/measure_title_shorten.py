@@ -25,6 +25,9 @@ _DOC_RE = re.compile(r"《([^《》]{2,60})》")
 # "焦作市人民政府关于…", "中共焦作市委焦作市人民政府关于…": who issued it, not what it is.
 _ORGAN_RE = re.compile(r"^[^《》“”]{1,20}?关于|^关于")
 _PHRASE_WORDS = _INNER_PREPOSITIONS | {"、"}  # "在夜间和节假日向周边居民"
+# Verbs whose object is a whole act: a place phrase right after them can go
+# ("申请在该路口设置信号灯" -> "申请设置信号灯").
+_CLAUSE_TAKERS = frozenset("要求 申请 督促 责令 组织 安排 协调 指导 推动 引导 敦促 鼓励".split())
 _CITIZEN_VERBS = frozenset("反映 提出 投诉 反馈 举报 来信 留言".split())
 # A 文号 after a document name ("[政府发文]36号", "〔2017〕15号"): a long title loses it.
 _DOC_NUMBER_RE = re.compile(r"^[\[〔（(][^\]〕）)]{0,12}[\]〕）)]\d*号?")
@@ -121,13 +124,34 @@ def _drop_inner_phrase(title: str) -> str:
         return title
     for k in range(first + 1, len(words)):
         if words[k][0] in _INNER_PREPOSITIONS and words[k][1] == "p":
+            of = _of_phrase_end(words, k)
+            if of is not None:  # "加大对非法营运的打击力度" -> "加大打击力度"
+                return "".join(w for w, _ in words[:k] + words[of:])
             end = _first_verb(words, k + 1)
             while end is not None and end + 1 < len(words) and words[end + 1][0] == "的":
                 end = _first_verb(words, end + 2)  # "网民反映的问题": a modifier, not the act
-            if end is None or k <= first + 1 or not _droppable(words, k, end):
+            right_after = k == first + 1 and words[first][0] not in _CLAUSE_TAKERS
+            if end is None or right_after or not _droppable(words, k, end):
                 return title
             return "".join(w for w, _ in words[:k] + words[end:])
     return title
+
+
+def _of_phrase_end(words: Sequence[tuple[str, str]], k: int) -> int | None:
+    """Where "对X的" ends when it only says what a verbal noun is about ("对X的打击力度",
+    "对X的巡查力度"), right after the verb; ``None`` otherwise."""
+    if not words[k - 1][1].startswith("v"):
+        return None
+    for i in range(k + 1, min(len(words) - 2, k + 10)):
+        word, flag = words[i]
+        if word == "的":
+            nxt, head = words[i + 1], words[i + 2]
+            if nxt[1] in ("v", "vn") and head[1].startswith("n") and i > k + 1:
+                return i + 1
+            return None
+        if not flag.startswith(_PHRASE_FLAGS) and word not in _PHRASE_WORDS:
+            return None
+    return None
 
 
 def _droppable(words: Sequence[tuple[str, str]], k: int, end: int) -> bool:

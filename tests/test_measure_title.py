@@ -196,6 +196,10 @@ def test_a_long_document_name_keeps_its_head_and_no_ellipsis(text: str, title: s
          "取缔未自行整改到位的摊点"),
         ("我局于2017年8月23日至25日，对包括A6区仁爱医院在内的6家协议医疗机构进行了医保监管抽查",
          "对6家协议医疗机构医保监管抽查"),
+        # "对X的" before a verbal noun goes ("加大…打击力度"); a place after 申请/要求… too
+        ("我局将督促市交通行政执法局加大对非法营运的打击力度", "督促市交通行政执法局加大打击力度"),
+        ("9月我们已向市住房和城乡建设局申请在该路口设置信号灯及电子警察",
+         "向市住房和城乡建设局申请设置信号灯"),
         # a verb inside the phrase's noun (网民反映的问题) does not end the phrase
         ("立即组织县质安监站工作人员对网民反映的问题实地进行调查",
          "组织县质安监站工作人员实地调查"),
