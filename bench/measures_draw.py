@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from bench.measures_text import labelling_text
+from bench.measures_text import SampleItem, labelling_text, text_sha
 from index.reply import Reply
 
 MIN_PER_YEAR = 3
@@ -103,3 +103,21 @@ def _round_robin(queues: list[list[Reply]], n: int) -> list[Reply]:
             if queue and len(out) < n:
                 out.append(queue.pop())
     return out
+
+
+def sample_item(number: int, source: str, path: str, reply: Reply, *, split: str) -> SampleItem:
+    """The sample entry for ``reply`` as item ``m{number:03d}`` (not doubled)."""
+    text = labelling_text(reply)
+    return SampleItem(
+        item=f"m{number:03d}",
+        source=source,
+        doc_id=reply.doc_id,
+        path=path,
+        kind=reply.kind,
+        split=split,
+        year=(reply.date or "")[:4],
+        topic=topic_of(reply.title) if reply.kind == "message_reply" else "",
+        double=False,
+        chars=len(text),
+        text_sha=text_sha(text),
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from bench.measures_draw import draw_messages, topic_of
+from bench.measures_draw import draw_messages, sample_item
 from bench.measures_text import SampleItem, labelling_text, text_sha
 from index.reply import Reply
 
@@ -47,25 +47,11 @@ def fresh_items(
 ) -> list[SampleItem]:
     """The drawn replies as ``fresh`` items, numbered on from ``items`` in a shuffled order."""
     first = next_number(items)
-    out = []
-    for k, reply in enumerate(rng.sample(list(drawn), len(drawn))):
-        text = labelling_text(reply)
-        out.append(
-            SampleItem(
-                item=f"m{first + k:03d}",
-                source=TIPDM4_SOURCE,
-                doc_id=reply.doc_id,
-                path=path,
-                kind=reply.kind,
-                split=FRESH_SPLIT,
-                year=(reply.date or "")[:4],
-                topic=topic_of(reply.title),
-                double=False,
-                chars=len(text),
-                text_sha=text_sha(text),
-            )
-        )
-    return out
+    shuffled = rng.sample(list(drawn), len(drawn))
+    return [
+        sample_item(first + k, TIPDM4_SOURCE, path, reply, split=FRESH_SPLIT)
+        for k, reply in enumerate(shuffled)
+    ]
 
 
 def extend(

@@ -27,7 +27,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from bench.devset import table_present
-from bench.measures_draw import draw_messages, eligible_messages, topic_of
+from bench.measures_draw import draw_messages, eligible_messages, sample_item
 from bench.measures_extend import FRESH_SEED, FRESH_SPLIT, AlreadyExtended, extend
 from bench.measures_text import (
     PACKET_DIR,
@@ -39,7 +39,6 @@ from bench.measures_text import (
     load_item_replies,
     locate,
     read_replies,
-    text_sha,
     write_index,
     write_packets,
 )
@@ -61,26 +60,10 @@ N_DOUBLE = 36
 def make_items(picked: Sequence[tuple[str, str, Reply]], rng: random.Random) -> list[SampleItem]:
     """Items from (source, path, reply), numbered in a shuffled order, split and doubled."""
     order = rng.sample(list(picked), len(picked))
-    items = []
-    for k, (source, path, reply) in enumerate(order, start=1):
-        text = labelling_text(reply)
-        year = (reply.date or "")[:4]
-        topic = topic_of(reply.title) if reply.kind == "message_reply" else ""
-        items.append(
-            SampleItem(
-                item=f"m{k:03d}",
-                source=source,
-                doc_id=reply.doc_id,
-                path=path,
-                kind=reply.kind,
-                split="dev",
-                year=year,
-                topic=topic,
-                double=False,
-                chars=len(text),
-                text_sha=text_sha(text),
-            )
-        )
+    items = [
+        sample_item(k, source, path, reply, split="dev")
+        for k, (source, path, reply) in enumerate(order, start=1)
+    ]
     return assign_double(assign_splits(items, rng), rng)
 
 
