@@ -17,6 +17,10 @@ from search.intent import MAX_FRAMED_CHARS, read_intent
         ("之前有没有人投诉开发商强迫买车位？当时怎么处理的", "开发商强迫买车位"),
         ("请问养老保险断缴能不能补缴", "养老保险断缴，补缴"),
         ("路灯坏了没人修，有没有回复过", "路灯坏了没人修"),
+        # 过去 after 不/得 is a verb's complement, not "in the past"
+        ("山上的村子自来水管接不过去，以往怎么答复的", "山上的村子自来水管接不过去"),
+        ("对占道经营，城管一般采取哪些措施", "对占道经营，城管"),
+        ("小区停车位不够，下一步怎么安排的", "小区停车位不够"),
     ],
 )
 def test_framing_is_cut_and_the_topic_kept(question: str, topic: str) -> None:
