@@ -53,7 +53,7 @@ class SearchSettings:
     # passages of the first fused ranking's top feedback_records records are averaged into
     # the query vector at feedback_weight and the dense side is searched again (no second
     # model pass). bench.quality: +2.5 nDCG@10 [+0.9, +4.1] on pasted messages, +0.4
-    # [-0.3, +1.2] on staff queries; 5 records or weight 1.0 scored no better. 0 switches it off.
+    # [-0.4, +1.2] on staff queries; 5 records or weight 1.0 scored no better. 0 switches it off.
     feedback_records: int = 3
     feedback_weight: float = 0.5
     # Cormack et al. (2009) use 60; 30 scored a little better on bench/devset. Lower k gives
