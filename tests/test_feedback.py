@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.engine import DenseIndex
 from search import Filters, Searcher, SearchSettings
 from search.feedback import expand_query
 from search.priors import ReplyTraits, apply_priors
@@ -38,23 +39,32 @@ def test_no_weight_or_no_feedback_leaves_the_query_alone() -> None:
 
 
 class _Spy:
-    """Wraps a dense index and records each query vector it is asked for."""
+    """A dense index that records each query vector it is asked for."""
 
-    def __init__(self, inner: object) -> None:
-        self.inner, self.asked = inner, []  # type: list[np.ndarray]
+    def __init__(self, inner: DenseIndex) -> None:
+        self.inner, self.kind = inner, inner.kind
+        self.asked: list[np.ndarray] = []
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
+    def __len__(self) -> int:
+        return len(self.inner)
 
-    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+    def search(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         self.asked.append(queries.copy())
-        return self.inner.search(queries, k, allowed)  # type: ignore[attr-defined]
+        return self.inner.search(queries, k, allowed)
+
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        return self.inner.vectors(ids)
+
+    def save(self, path: Path) -> None:
+        self.inner.save(path)
 
 
 def _spied(fake_index: Path, settings: SearchSettings) -> tuple[Searcher, _Spy]:
     searcher = Searcher.load(fake_index, embedder=FakeEmbedder(), settings=settings)
     spy = _Spy(searcher.index.dense)
-    searcher._ranker.index = replace(searcher.index, dense=spy)  # type: ignore[arg-type]
+    searcher._ranker.index = replace(searcher.index, dense=spy)
     return searcher, spy
 
 
@@ -66,7 +76,7 @@ def test_hybrid_searches_again_with_the_top_records_best_passages(fake_index: Pa
     searcher.search("老旧小区 加装电梯 补贴", k=3)
     assert len(spy.asked) == 2, "one reply-side search, then one with the moved vector"
     best = [r.passages[0].passage for r in ranked[:3]]
-    expected = expand_query(spy.asked[0], spy.inner.vectors(np.array(best)), 0.5)  # type: ignore[attr-defined]
+    expected = expand_query(spy.asked[0], spy.vectors(np.array(best)), 0.5)
     assert np.allclose(spy.asked[1], expected, atol=1e-6)
 
 
