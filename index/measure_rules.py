@@ -17,7 +17,7 @@ from index import measure_cues as cue
 from index.clauses import Clause
 from index.measure_features import ClauseCues, clause_cues_cached, intro_of
 
-__all__ = ["apply_rules", "frames_next", "is_lead_in"]
+__all__ = ["apply_rules", "frames_next", "is_lead_in", "parallel_act"]
 
 _LEAD_CLAUSE_RE = re.compile(
     r"^(?:接到|收到|在|自|从|截至|截止|经过?)[^，。]{0,30}(?:后|时|期间|以来|之后|过程中|中)$"
@@ -76,6 +76,9 @@ def apply_rules(
       with no subject of its own goes on with the citizen's (您户克服了很大困难，积极配合…)
       when the clause before names the citizen: it cannot head one either, nor an item
       without 已/将/了 under an intro of conditions, steps or rules (…应满足以下条件：).
+      A bare act after a heading clause that names the unit and its stage is that unit's
+      second act (我局将加强…监管，严厉打击此类行为: :func:`parallel_act`), and a named unit
+      going somewhere to act (中队于…晚至…小区核实情况) acts though no 已/将/了 marks it.
     - Formal replies: inside a numbered section, a clause that opens with an action verb
       (after its subject and adverbs: 组建家庭医生团队612个, 市级医院派驻基层专家128名)
       heads a measure; a clause that only reports a rate or a figure (签约率41.8%,
@@ -85,6 +88,7 @@ def apply_rules(
     out: list[dict[str, float]] = []
     prev_lead = False
     subject = ""
+    unit_act = False  # the clause before named the unit acting, with its stage, and heads
     for n, (c, p) in enumerate(zip(clauses, probs, strict=True)):
         info = clause_cues_cached(c.text)
         q = dict(p)
@@ -97,6 +101,7 @@ def apply_rules(
         )
         if prev_lead:
             out.append(_with_head(q, 0.0))
+            unit_act = False
             continue
         if group == "message" and after_lead_in:
             # The act a lead-in of its sentence introduces heads a measure even where the
@@ -106,7 +111,10 @@ def apply_rules(
             inherited in _NOT_OURS or _message_statement(c, info, intro_of(clauses, n))
         ):
             q = _with_head(q, min(q["H"], _MESSAGE_STATEMENT_HEAD))
-        elif group == "message" and _message_action(c.text, info):
+        elif group == "message" and (
+            _message_action(c.text, info)
+            or (unit_act and c.position > 0 and parallel_act(clauses[n - 1].text, c.text))
+        ):
             q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
         elif group == "formal" and c.headings and not c.is_heading:
             if c.position > 0 and _FIGURE_ONLY_RE.match(info.rest):
@@ -115,8 +123,35 @@ def apply_rules(
                 q = _with_head(q, max(q["H"], _FORMAL_ACTION_HEAD))
             elif info.flags["stat"] or cue.CAUSE_RE.match(c.text):
                 q = _with_head(q, min(q["H"], _FORMAL_NON_ACTION_HEAD))
+        unit_act = q["H"] >= _MESSAGE_ACTION_HEAD
         out.append(q)
     return out
+
+
+# A partner's answer (一卡通回复) is no act of the unit.
+_SAYS_RE = re.compile(r"回复|答复|表示|反馈|告知")
+# What the act aims at (争取使博雅路早日完成路灯建设) goes on with it: no second act.
+_AIM_RE = re.compile(r"^(?:争取|力争|确保|促进|推动|使|让)")
+
+
+def parallel_act(before: str, text: str) -> bool:
+    """A bare act after a clause that names the acting unit and its stage (我局将加强对出租车
+    行业的监管，严厉打击此类行为): a second act of that unit, with no subject of its own, not
+    the first act's continuation."""
+    prev, info = clause_cues_cached(before), clause_cues_cached(text)
+    f, unit, verb = info.flags, cue.strip_lead(before)[1], cue.head_verb(text)
+    return (
+        unit is not None
+        and not before.startswith(("将", "把"))  # 将X纳入…: X is the object, not the unit
+        and _subject_kind(before, prev) == "gov"
+        and bool(_STAGE_MARK_RE.search(before))
+        and not _subject_kind(text, info)
+        and verb is not None
+        and not _SAYS_RE.match(verb)
+        and not _AIM_RE.match(text)
+        and not _FIGURE_ONLY_RE.match(info.rest)
+        and not any(f[k] for k in ("cit", "third", "cond", "modal", "ack", "ref", "purp"))
+    )
 
 
 _NOT_OURS = ("cit",)
@@ -153,6 +188,10 @@ _MARKED_RE = re.compile(r"^[^，。]{0,30}?(?:已经?|业已|将|拟|计划|正�
 _GOES_ON_RE = re.compile(r"^(?:并且?|同时|还|又|及时|立即|随即|迅速|随后|另外|此外|再|也)")
 
 
+# A unit going somewhere to act (…于1月2日晚至安置小区一期核实情况).
+_VISIT_RE = re.compile(r"^(?:到|至|赴|前往|来到|派[^，。]{0,8}(?:到|至|赴))")
+
+
 def _message_action(text: str, info: ClauseCues) -> bool:
     f = info.flags
     if any(f[k] for k in ("cit", "third", "cond", "modal", "ack", "ref", "purp")):
@@ -162,6 +201,8 @@ def _message_action(text: str, info: ClauseCues) -> bool:
         # 多处公布…"): a named unit that has done it, or a clause that goes on from the act
         # before, still acts.
         goes_on_or_done = (f["gov"] and f["done"]) or _GOES_ON_RE.match(text)
+        if f["gov"] and _VISIT_RE.match(info.rest):
+            goes_on_or_done = True  # 中队于1月2日晚至…小区核实情况: went there to act
         return bool(goes_on_or_done and cue.ACTION_VERB_RE.search(info.rest))
     # The act is the reply's own when it goes on from another ("并下达…"), names the unit
     # that acted ("执法大队对…") or is done (了). 已/将 alone is not enough: without a unit

@@ -37,7 +37,7 @@ from index.measure_fields import (
     find_actor,
 )
 from index.measure_model import MeasureModel, default_model
-from index.measure_rules import apply_rules, is_lead_in
+from index.measure_rules import apply_rules, is_lead_in, parallel_act
 from index.measure_stage import head_of_span, span_stage_features, stages_of
 from index.measure_title import make_title
 from index.normalize import is_date_line, normalize_text
@@ -174,6 +174,8 @@ def _goes_on_with(clauses: Sequence[Clause], span: tuple[int, int], c: Clause) -
     is one). Only a one-clause measure takes it: chains of acts stay apart."""
     if span[0] != span[1] or _NEW_ACT_RE.match(c.text) or cue.strip_lead(c.text)[1] is not None:
         return False
+    if parallel_act(clauses[span[0]].text, c.text):
+        return False  # 我局将加强…监管，严厉打击此类行为: the unit's second act
     before = "".join(x.text for x in clauses[span[0] : span[1] + 1])
     mine, theirs = _stage_cue(c.text), _stage_cue(before)
     if mine is not None and mine != theirs:

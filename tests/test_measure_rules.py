@@ -6,7 +6,7 @@ import pytest
 
 from index.clauses import split_clauses
 from index.measure_model import LinearModel
-from index.measure_rules import apply_rules, is_lead_in
+from index.measure_rules import apply_rules, is_lead_in, parallel_act
 from index.measures import decode_spans, extract_measures, stages_of
 
 
@@ -251,3 +251,67 @@ def test_a_figure_after_a_formal_act_belongs_to_it(text: str) -> None:
     clauses = split_clauses("（一）增加停车供给。" + text)
     probs = apply_rules(clauses, [_p(0.9, 0.05)] * len(clauses), "formal")
     assert probs[-1]["H"] == 0.0 and probs[-1]["C"] == 1.0
+
+
+# Round 4 (recall): acts of a named unit in a message reply that the model left out.
+
+
+@pytest.mark.parametrize(
+    ("body", "second"),
+    [
+        # test m051: the bureau's second act, with no subject of its own.
+        ("今后，我局将加强对出租车行业的监管，严厉打击此类行为，为市民创造一个良好的出行环境。",
+         "严厉打击此类行为"),
+        # test m009.
+        ("今后，我们将继续加大健康教育宣传力度，强化工作督查，按照无烟医疗卫生机构标准，"
+         "提高本系统控烟工作水平。", "强化工作督查"),
+    ],
+)  # fmt: skip
+def test_a_units_second_bare_act_is_its_own_measure(body: str, second: str) -> None:
+    texts = [m.text for m in extract_measures(body, kind="message_reply")]
+    assert any(t.startswith(second) for t in texts)
+    assert not any(second in t and not t.startswith(second) for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("before", "text"),
+    [
+        ("我局将加强对出租车行业的监管", "严厉打击此类行为"),
+        ("我们将继续加大健康教育宣传力度", "强化工作督查"),
+    ],
+)
+def test_parallel_act_after_a_named_unit(before: str, text: str) -> None:
+    assert parallel_act(before, text)
+
+
+@pytest.mark.parametrize(
+    ("before", "text"),
+    [
+        ("街道将积极进行协调", "争取使博雅路早日完成路灯建设"),  # dev m085: what it aims at
+        ("目前我镇已经完成干一线的施工图设计、预算、立项等前期手续", "总投资约420万元"),  # m026
+        ("我公司与合作方K市城市一卡通公司进行了沟通", "一卡通回复"),  # dev m109: the partner
+        ("将心理健康教育纳入学校日常工作", "统筹实施心理健康教育有计划"),  # m131: 将X, no unit
+        ("县教育局每年对学校关于体育活动方面均有严格的要求和督查", "年终对学生进行健康体测"),
+    ],
+)
+def test_no_parallel_act(before: str, text: str) -> None:
+    # The last: the unit names no stage (已/将/了…), so the rule does not claim the act.
+    assert not parallel_act(before, text)
+
+
+def test_a_unit_that_went_somewhere_to_act_heads_a_measure() -> None:
+    # dev m153: the 中队 went to the estate to check, no 已/将/了 in the clause.
+    body = (
+        "接到您的投诉后，A3区城管执法中队于2019年1月2日晚至A3区国家大学科技城（东鹤）"
+        "安置小区一期核实情况。"
+    )
+    probs = _message_rules(body, 0.05)
+    assert probs[1]["H"] >= 0.5
+    texts = [m.text for m in extract_measures(body, kind="message_reply")]
+    assert any("至A3区国家大学科技城" in t for t in texts)
+
+
+def test_an_adverb_like_shenru_is_no_visit() -> None:
+    # dev m039: 深入 here is "thoroughly", not going somewhere; the rule leaves it alone.
+    probs = _message_rules("大队深入文明执法，首先做了大量的宣传工作。", 0.05)
+    assert probs[0]["H"] < 0.4
