@@ -192,6 +192,22 @@ _GOES_ON_RE = re.compile(r"^(?:并且?|同时|还|又|及时|立即|随即|迅�
 _VISIT_RE = re.compile(r"^(?:到|至|赴|前往|来到|派[^，。]{0,8}(?:到|至|赴))")
 
 
+# The stage word right after the unit (A市已加入…, 专家组将于…, 我们一直在积极筹措).
+_UNIT_STAGE_RE = re.compile(r"^(?:也|还|一直|都|均)?(?:已经?|将|正在|在)")
+# Talk, service or a referral after the unit (我们将竭诚为您服务, 我们将做详细解答).
+_TALK_RE = re.compile(r"为您服务|解答|答复|回复|解释|核处|转交|转办")
+
+
+def _unit_stage(text: str) -> bool:
+    """A clause that names the acting unit with its stage word right after it: the unit's
+    act whatever its verb (加入, 筹措, 深入…调研 are in no verb list), unless it is talk."""
+    actor = cue.strip_lead(text)[1]
+    if actor is None or actor.startswith(("将", "把")):
+        return False  # 将X纳入…: X is the object
+    after = text[text.find(actor) + len(actor) :]
+    return bool(_UNIT_STAGE_RE.match(after)) and not _TALK_RE.search(after)
+
+
 def _message_action(text: str, info: ClauseCues) -> bool:
     f = info.flags
     if any(f[k] for k in ("cit", "third", "cond", "modal", "ack", "ref", "purp")):
@@ -203,6 +219,8 @@ def _message_action(text: str, info: ClauseCues) -> bool:
         goes_on_or_done = (f["gov"] and f["done"]) or _GOES_ON_RE.match(text)
         if f["gov"] and _VISIT_RE.match(info.rest):
             goes_on_or_done = True  # 中队于1月2日晚至…小区核实情况: went there to act
+        if _unit_stage(text):
+            return True  # 专家组将于近期深入各乡镇调研, 我们一直在积极筹措: any verb
         return bool(goes_on_or_done and cue.ACTION_VERB_RE.search(info.rest))
     # The act is the reply's own when it goes on from another ("并下达…"), names the unit
     # that acted ("执法大队对…") or is done (了). 已/将 alone is not enough: without a unit

@@ -315,3 +315,27 @@ def test_an_adverb_like_shenru_is_no_visit() -> None:
     # dev m039: 深入 here is "thoroughly", not going somewhere; the rule leaves it alone.
     probs = _message_rules("大队深入文明执法，首先做了大量的宣传工作。", 0.05)
     assert probs[0]["H"] < 0.4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A市已加入交通部一卡通体系",  # dev m135: 加入 is in no verb list
+        "专家组将于近期深入各乡镇调研",  # dev m070
+        "我们一直在积极筹措",  # dev m047: ongoing
+    ],
+)
+def test_a_unit_with_its_stage_word_acts_whatever_the_verb(text: str) -> None:
+    assert _message_rules(text + "。", 0.05)[0]["H"] >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们将竭诚为您服务",  # dev m141: a closing courtesy
+        "我们将做详细解答",  # test m061: talk
+        "将心理健康教育纳入学校日常工作",  # dev m131: 将X纳入, X is no unit
+    ],
+)
+def test_talk_or_an_object_is_no_units_act(text: str) -> None:
+    assert _message_rules(text + "。", 0.05)[0]["H"] < 0.4
