@@ -43,8 +43,7 @@ _FILLER_RE = re.compile(
 )
 # A note in brackets that holds clause punctuation (上午8：30—12:00，下午…) is not split.
 _NOTE_RE = re.compile(r"[（(][^（）()]*[，；。,;][^（）()]*[）)]")
-# A title may not end on these: function words, a lone figure, an opened quote or bracket.
-# What a long title can lose first, in this order (figures are never dropped).
+# 将X纳入/列入/修至…: X is what is disposed of, so the title reads 把X纳入… (an object).
 _DISPOSAL_RE = re.compile(
     r"(?:将|把)(?=[^，。将把]{1,15}?(?:纳入|列入|修至|交由|转为|改为|调整为|移交|转交|迁至|并入))"
 )
