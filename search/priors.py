@@ -34,7 +34,7 @@ def apply_priors(
     traits: ReplyTraits,
 ) -> list[tuple[int, float]]:
     """``fused`` (record, score in [0, 1]) re-weighed by the priors, best first."""
-    typed = len(query.text) <= settings.pasted_chars
+    typed = not settings.is_pasted(len(query.text))
 
     def prior(record: int) -> float:
         chars = traits.answer_chars[record]

@@ -73,11 +73,13 @@ class SearchSettings:
     # Passages the optional cross-encoder rescores (see search/rerank.py).
     rerank_depth: int = 30
 
+    def is_pasted(self, query_chars: int) -> bool:
+        """Whether a query this long is pasted text (a message) rather than typed."""
+        return query_chars > self.pasted_chars
+
     def question_share(self, query_chars: int) -> float:
         """The question side's weight for a query of ``query_chars`` characters."""
-        return (
-            self.pasted_question_weight if query_chars > self.pasted_chars else self.question_weight
-        )
+        return self.pasted_question_weight if self.is_pasted(query_chars) else self.question_weight
 
     def depth(self, k: int) -> int:
         """How many candidates each retriever returns for a search of ``k`` hits."""
