@@ -1,10 +1,14 @@
-"""Train the measure extractor's weights on the dev split and write them as JSON.
+"""Train the measure extractor's weights on the development splits and write them as JSON.
 
     python -m bench.measures_train            # cross-validate, pick thresholds, fit, write
     python -m bench.measures_train --cv-only  # print the cross-validated figures only
+    python -m bench.measures_train --train-splits dev   # fit on some splits only
 
-Only items of the **dev** split are read (the test split stays unseen until the final
-``python -m bench.measures --split test``). The labelling text of each item is rebuilt the
+Only items of the chosen splits are read (``--train-splits``, by default every development
+split: dev, test, fresh — all read while writing the rules, so none is unseen). A split drawn
+for a final reading (``fresh2``) can never be chosen: it stays unread until the lead scores
+it once. The out-of-fold figures (grouped by item over every training item, printed per
+split and per group) are the honest estimate. The labelling text of each item is rebuilt the
 way the parser builds it (``index.parse.formal_body`` for files, the body cell for rows)
 and checked against the sample's sha, so training never depends on an existing model.
 
@@ -12,7 +16,7 @@ Clause labels: a clause belongs to a gold measure when ≥ 50% of it lies inside
 measure's head (``H``) is its first clause that is not a lead-in (经查，/下一步，/接到投诉后，),
 its other clauses are continuations (``C``), clauses outside every measure ``O``.
 The head thresholds (one per group) are chosen on out-of-fold predictions (grouped by
-item, :mod:`bench.measures_cv`); then both models are fitted on the whole dev split and
+item, :mod:`bench.measures_cv`); then both models are fitted on every training item and
 written to ``index/data/measure_model.json``, with the cross-validated figures in ``meta``.
 scikit-learn is used here only; the extractor reads the JSON with plain code.
 """
@@ -44,7 +48,9 @@ from index.reply import RawRecord
 
 logger = logging.getLogger(__name__)
 
-TRAIN_SPLIT = "dev"
+# The splits read while writing the rules; any other split is held out for a final reading.
+DEVELOPMENT_SPLITS = ("dev", "test", "fresh")
+TRAIN_SPLITS = DEVELOPMENT_SPLITS
 CLAUSE_CLASSES = ("H", "C", "O")
 _LEAD_IN_RE = re.compile(
     r"^(?:经|据|在|自|截至|截止|目前|同时|另外|此外|下一步|下步|今后|接到|收到|对于|针对|根据|按照"
@@ -56,18 +62,29 @@ _MIN_EXAMPLES = 2
 
 @dataclass(frozen=True)
 class TrainItem:
-    """One dev item: its text, clauses, group and gold measures (reading order)."""
+    """One training item: its split, group, text, clauses and gold measures (reading order)."""
 
     item: str
+    split: str
     group: str
     text: str
     clauses: tuple[Clause, ...]
     gold: tuple[GoldMeasure, ...]
 
 
-def load_train_items(sample: Path = SAMPLE_PATH, labels: Path = LABELS_PATH) -> list[TrainItem]:
-    """Every labelled item of the dev split; raises when a text no longer matches its sha."""
-    items = [it for it in load_sample(sample) if it.split == TRAIN_SPLIT]
+def load_train_items(
+    sample: Path = SAMPLE_PATH,
+    labels: Path = LABELS_PATH,
+    splits: Sequence[str] = TRAIN_SPLITS,
+) -> list[TrainItem]:
+    """Every labelled item of ``splits`` (development splits only: a ValueError otherwise);
+    raises when a text no longer matches its sha."""
+    if unknown := sorted(set(splits) - set(DEVELOPMENT_SPLITS)):
+        raise ValueError(
+            f"--train-splits {','.join(unknown)}: only development splits "
+            f"({', '.join(DEVELOPMENT_SPLITS)}) may be read for training"
+        )
+    items = [it for it in load_sample(sample) if it.split in splits]
     gold = by_item(load_labels(labels))
     texts = _texts(items)
     out = []
@@ -78,7 +95,7 @@ def load_train_items(sample: Path = SAMPLE_PATH, labels: Path = LABELS_PATH) -> 
             raise ValueError(problem)
         measures = tuple(sorted(gold[it.item].gold.measures, key=lambda m: (m.start, m.end)))
         text = texts[it.item]
-        out.append(TrainItem(it.item, it.group, text, split_clauses(text), measures))
+        out.append(TrainItem(it.item, it.split, it.group, text, split_clauses(text), measures))
     return out
 
 
@@ -176,7 +193,7 @@ def fit(
 ) -> LinearModel:
     """A multinomial logistic regression as a :class:`LinearModel` (tiny weights dropped).
 
-    Formal replies are few (6 of 92 dev items) and their genre differs; ``formal_weight``
+    Formal replies are few (10 of 199 development items) and their genre differs; ``formal_weight``
     counts each of their examples that many times so the model does not drown them.
     """
     from sklearn.feature_extraction import DictVectorizer
@@ -214,13 +231,14 @@ def _kept(
 def build_model(
     items: Sequence[TrainItem], thresholds: dict[str, float], args: argparse.Namespace
 ) -> MeasureModel:
-    """Both models fitted on every dev item."""
+    """Both models fitted on every training item."""
     import sklearn
 
     xs, ys, _ = clause_examples(items)
     sx, sy, _ = stage_examples(items)
     meta: dict[str, Any] = {
-        "trained_on": f"{TRAIN_SPLIT} split of bench/data/measures_sample.json, {len(items)} items",
+        "trained_on": f"{'+'.join(args.train_splits)} splits of bench/data/measures_sample.json, "
+        f"{len(items)} items",
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scikit_learn": sklearn.__version__,
         "clause_c": args.c,
@@ -240,7 +258,7 @@ def build_model(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Cross-validate, choose thresholds, fit on all dev items and write the JSON."""
+    """Cross-validate, choose thresholds, fit on all training items and write the JSON."""
     from bench.measures_cv import cross_validate, print_cv
 
     parser = argparse.ArgumentParser(prog="python -m bench.measures_train")
@@ -251,10 +269,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-weight", type=float, default=0.05)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument(
+        "--train-splits",
+        type=lambda v: tuple(x for x in v.split(",") if x),
+        default=TRAIN_SPLITS,
+        help=f"comma-separated splits to fit on (default {','.join(TRAIN_SPLITS)})",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        items = load_train_items()
+        items = load_train_items(splits=args.train_splits)
     except (FileNotFoundError, KeyError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

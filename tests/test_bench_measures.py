@@ -34,7 +34,7 @@ from bench.measures_score import (
     spans_match,
 )
 from bench.measures_text import SampleItem, locate, packet_lines, sentence_spans, text_sha
-from bench.measures_train import clause_labels
+from bench.measures_train import DEVELOPMENT_SPLITS, clause_labels, load_train_items
 from index.clauses import split_clauses
 from index.reply import Handling, Measure, Reply, Source
 
@@ -231,3 +231,13 @@ def test_training_labels_heads_continuations_and_lead_ins() -> None:
         GoldMeasure(22, 33, "加强巡查", "planned"),  # 下一步，我局将加强巡查
     ]
     assert clause_labels(clauses, gold) == ["C", "H", "H", "C", "H", "O"]
+
+
+@pytest.mark.parametrize("splits", [("fresh2",), ("dev", "test", "fresh", "fresh2"), ("all",)])
+def test_training_refuses_a_split_held_for_the_final_reading(
+    tmp_path: Path, splits: tuple[str, ...]
+) -> None:
+    # Refused before the sample is opened: the held-out split is never read, not even its ids.
+    with pytest.raises(ValueError, match="only development splits"):
+        load_train_items(tmp_path / "absent.json", tmp_path / "absent.jsonl", splits)
+    assert DEVELOPMENT_SPLITS == ("dev", "test", "fresh")

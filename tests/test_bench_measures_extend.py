@@ -122,14 +122,16 @@ def test_committed_fresh_items_follow_the_first_sample() -> None:
     assert len({it.year for it in fresh}) >= 8  # spread over the years, not one
 
 
-def test_training_never_reads_the_fresh_split(tmp_path: Path) -> None:
+def test_training_reads_the_fresh_split_only_when_asked(tmp_path: Path) -> None:
+    # Since round 5 of the measures the fresh split is development data (a training split
+    # by default); --train-splits dev still leaves it unread.
     sample, labels = tmp_path / "sample.json", tmp_path / "labels.jsonl"
     save_sample(
         [SampleItem(**{**asdict(_item(1, _reply(1, BODIES[0]))), "split": "fresh"})], sample
     )
     line = {"item": "m001", "labeller": "A", "measures": [], "other": []}
     labels.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    assert load_train_items(sample, labels) == []
+    assert load_train_items(sample, labels, ("dev",)) == []
 
 
 def test_scoring_accepts_the_fresh_split(
