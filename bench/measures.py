@@ -1,7 +1,7 @@
 """Score the measure extractor against the labelled sample, formal and message replies apart.
 
-    python -m bench.measures [--split test|dev|fresh|all] [--min-share 0.5] [--share-of longer]
-                             [--json]
+    python -m bench.measures [--split test|dev|fresh|fresh2|all] [--min-share 0.5]
+                             [--share-of longer] [--json]
     python -m bench.measures --check      # validate every label line against its text
 
 Each labelled item of the split is read again with the project's readers and parsed with
@@ -16,8 +16,9 @@ referral/ack text; the reply's ``handling`` (ack/referral) against the gold ``ot
 spans, same overlap rule, the kind in the stage slot. The weights the extractor reads
 were fitted on the dev split (``python -m bench.measures_train``), so ``--split dev``
 figures are in-sample: the out-of-fold ones are in ``index/data/measure_model.json``.
-``--split fresh`` scores the items appended by ``python -m bench.measures_sample --extend``,
-drawn after the rules were written and never read while writing them; ``all`` includes them.
+``--split fresh`` (and ``fresh2``, any split the sample holds) scores the items appended by
+``python -m bench.measures_sample --extend [--split NAME]``, drawn after the rules were written;
+``all`` includes them.
 The matched (gold title, predicted title, span text) triples go to
 ``data/measures/titles_to_judge.jsonl`` for reviewers to judge title usability. Agreement
 (labeller B against A, same rule) is over every item labelled twice, whatever the split: it
@@ -38,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.devset import table_present
-from bench.measures_extend import FRESH_SPLIT
 from bench.measures_fields import FieldCounts
 from bench.measures_labels import (
     LABELS_PATH,
@@ -210,6 +210,13 @@ def _prepare(args: argparse.Namespace) -> tuple[list[SampleItem], dict[str, Item
     except (FileNotFoundError, LabelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.split not in (splits := {it.split for it in items} | {"all"}):
+        print(
+            f"error: --split {args.split}: the sample holds no such split; "
+            f"choose one of {', '.join(sorted(splits))}",
+            file=sys.stderr,
+        )
+        return 1
     if not labels:
         print(
             f"no labels yet: {args.labels} holds none; label the packets first "
@@ -248,7 +255,8 @@ def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Score the extractor (and the labellers' agreement); print the tables or JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.measures")
-    parser.add_argument("--split", choices=("dev", "test", FRESH_SPLIT, "all"), default="test")
+    # any split the sample holds (extensions add new ones), checked once the sample is read
+    parser.add_argument("--split", default="test", help="dev, test, fresh, fresh2, … or all")
     parser.add_argument("--min-share", type=float, default=MIN_SHARE)
     parser.add_argument(
         "--share-of",

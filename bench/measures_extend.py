@@ -1,20 +1,24 @@
-"""A fresh, never-read extension of the measure sample (issue #10).
+"""Fresh, never-read extensions of the measure sample, one named split each (issue #10).
 
-    python -m bench.measures_sample --extend 45   # once; a second run refuses (exit 2)
+    python -m bench.measures_sample --extend 45                              # split fresh
+    python -m bench.measures_sample --extend 45 --split fresh2 --seed 2027   # split fresh2
 
 The labelled sample's dev split was read to write the extractor's rules and its test split
-was read once per round, so neither is unseen any more. The extension draws ``n`` more
-message replies of 附件4 by the first sample's rules (:mod:`bench.measures_draw`), leaving
-out every reply already in the sample (by 留言编号 and by text), with its own seed
-(``FRESH_SEED``). The new items continue the numbering after the last item — the existing
-ids never change, since labels point into them — and all go to the ``fresh`` split, labelled
-once (no ``double``). Nothing is fitted or tuned on ``fresh``: ``bench.measures_train`` reads
+was read once per round, so neither is unseen any more; once a fresh split has been read
+while developing, it is not unseen either, and a new one is drawn. An extension draws ``n``
+more message replies of 附件4 by the first sample's rules (:mod:`bench.measures_draw`),
+leaving out every reply already in the sample, whatever its split (by 留言编号 and by text),
+with its own seed. The new items continue the numbering after the last item — the existing
+ids never change, since labels point into them — and all go to the named split, labelled once
+(no ``double``). Each split name is extended once: drawing again into it would change what
+its labels mean. Nothing is fitted or tuned on an extension: ``bench.measures_train`` reads
 ``dev`` only.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from bench.measures_draw import draw_messages, sample_item
@@ -23,11 +27,28 @@ from index.reply import Reply
 
 FRESH_SEED = 2026
 FRESH_SPLIT = "fresh"
+# dev and test belong to the first sample (assign_splits); ``all`` means every split to
+# ``bench.measures --split``, so an extension by that name could never be scored alone.
+RESERVED_SPLITS = ("dev", "test", "all")
+_SPLIT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 TIPDM4_SOURCE = "tipdm4"
 
 
 class AlreadyExtended(ValueError):
-    """The sample already holds a fresh split; drawing again would change what it means."""
+    """The sample already holds the split; drawing again would change what it means."""
+
+
+def check_split_name(split: str) -> None:
+    """Raise ValueError unless ``split`` can name a new extension (not dev, test or all)."""
+    if split in RESERVED_SPLITS:
+        raise ValueError(
+            f"--split {split} is not an extension: dev and test are the first sample's splits "
+            f"and all means every split; name the new one, e.g. --split fresh2"
+        )
+    if not _SPLIT_NAME.fullmatch(split):
+        raise ValueError(
+            f"--split {split!r}: use lower-case letters, digits and _, starting with a letter"
+        )
 
 
 def untaken(pool: Sequence[Reply], items: Sequence[SampleItem]) -> list[Reply]:
@@ -43,33 +64,54 @@ def next_number(items: Sequence[SampleItem]) -> int:
 
 
 def fresh_items(
-    items: Sequence[SampleItem], drawn: Sequence[Reply], rng: random.Random, *, path: str
+    items: Sequence[SampleItem],
+    drawn: Sequence[Reply],
+    rng: random.Random,
+    *,
+    path: str,
+    split: str = FRESH_SPLIT,
 ) -> list[SampleItem]:
-    """The drawn replies as ``fresh`` items, numbered on from ``items`` in a shuffled order."""
+    """The drawn replies as ``split`` items, numbered on from ``items`` in a shuffled order."""
     first = next_number(items)
     shuffled = rng.sample(list(drawn), len(drawn))
     return [
-        sample_item(first + k, TIPDM4_SOURCE, path, reply, split=FRESH_SPLIT)
+        sample_item(first + k, TIPDM4_SOURCE, path, reply, split=split)
         for k, reply in enumerate(shuffled)
     ]
 
 
-def extend(
-    items: Sequence[SampleItem], pool: Sequence[Reply], n: int, *, seed: int, path: str
-) -> list[SampleItem]:
-    """``n`` fresh items drawn from the eligible ``pool`` (the existing items are not returned).
+def check_extension(items: Sequence[SampleItem], n: int, *, split: str) -> None:
+    """Raise unless ``n`` items may be appended to ``items`` as the new split ``split``.
 
-    Raises AlreadyExtended when ``items`` already hold a fresh split, and ValueError when
-    the pool left after the sample is smaller than ``n``.
+    AlreadyExtended when ``items`` already hold ``split``; ValueError when the name is dev,
+    test or all (or malformed), or ``n`` is not positive.
     """
-    if any(it.split == FRESH_SPLIT for it in items):
-        done = [it.item for it in items if it.split == FRESH_SPLIT]
+    check_split_name(split)
+    if done := [it.item for it in items if it.split == split]:
         raise AlreadyExtended(
-            f"the sample already has {len(done)} fresh items ({done[0]}…{done[-1]}); "
-            "it is extended once, so their labels keep one meaning"
+            f"the sample already has {len(done)} {split} items ({done[0]}…{done[-1]}); "
+            "each split is extended once, so its labels keep one meaning; "
+            "draw another split under a new name (--split NAME)"
         )
     if n < 1:
         raise ValueError(f"--extend needs a positive number of replies, not {n}")
+
+
+def extend(
+    items: Sequence[SampleItem],
+    pool: Sequence[Reply],
+    n: int,
+    *,
+    seed: int,
+    path: str,
+    split: str = FRESH_SPLIT,
+) -> list[SampleItem]:
+    """``n`` new ``split`` items drawn from the eligible ``pool`` (existing items not returned).
+
+    Raises as :func:`check_extension` does, and ValueError when the pool left after the
+    sample is smaller than ``n``.
+    """
+    check_extension(items, n, split=split)
     rng = random.Random(seed)
     drawn = draw_messages(untaken(pool, items), n, rng)
-    return fresh_items(items, drawn, rng, path=path)
+    return fresh_items(items, drawn, rng, path=path, split=split)

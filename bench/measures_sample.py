@@ -3,6 +3,7 @@
     python -m bench.measures_sample            # sample (once) + packets + INDEX.txt
     python -m bench.measures_sample --resample # draw the sample again (overwrites it!)
     python -m bench.measures_sample --extend 45  # append 45 fresh message replies (once)
+    python -m bench.measures_sample --extend 45 --split fresh2 --seed 2027  # another split
     python -m bench.measures_sample locate m012 "已责令其于7日内整改"
 
 The sample: 140 message replies of 附件4 (no reply under 30 characters, no duplicate
@@ -11,7 +12,8 @@ a year taken in turn from rough topics of 留言主题 so no topic crowds out th
 reply in ``corpus/`` (the formal s01–s09 and the 4 message rows of s10); and the seed.
 Item ids are shuffled (m001…). Per kind (and, for message replies, year) 40% go to ``test``
 and 60% to ``dev``; 36 items, formal and message alike, are marked ``double`` for a second
-labeller. ``bench/data/measures_sample.json`` is written once and kept: labels point into it.
+labeller. ``bench/data/measures_sample.json`` is written once and kept: labels point into it;
+``--extend`` only appends a new named split (:mod:`bench.measures_extend`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from pathlib import Path
 
 from bench.devset import table_present
 from bench.measures_draw import draw_messages, eligible_messages, sample_item
-from bench.measures_extend import FRESH_SEED, FRESH_SPLIT, AlreadyExtended, extend
+from bench.measures_extend import (
+    FRESH_SEED,
+    FRESH_SPLIT,
+    AlreadyExtended,
+    check_extension,
+    extend,
+)
 from bench.measures_text import (
     PACKET_DIR,
     REPO,
@@ -152,12 +160,15 @@ def _locate_main(item: str, quote: str, packet_dir: Path) -> int:
     return 0 if spans else 1
 
 
-def _extend_main(n: int, seed: int, tipdm4: Path, sample: Path, packet_dir: Path) -> int:
-    """Append ``n`` fresh items to the sample, write their packets and INDEX.txt, print ids."""
+def _extend_main(
+    n: int, seed: int, split: str, tipdm4: Path, sample: Path, packet_dir: Path
+) -> int:
+    """Append ``n`` items of ``split`` to the sample, write their packets and INDEX.txt."""
     items = load_sample(sample)
-    pool = eligible_messages(read_replies(tipdm4, root=tipdm4.parent))
     try:
-        new = extend(items, pool, n, seed=seed, path=TIPDM4_REL)
+        check_extension(items, n, split=split)  # before the slow read of 附件4
+        pool = eligible_messages(read_replies(tipdm4, root=tipdm4.parent))
+        new = extend(items, pool, n, seed=seed, path=TIPDM4_REL, split=split)
     except ValueError as exc:  # AlreadyExtended too: say why and leave the sample as it is
         print(f"not extended: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, AlreadyExtended) else 1
@@ -165,13 +176,13 @@ def _extend_main(n: int, seed: int, tipdm4: Path, sample: Path, packet_dir: Path
     by_id = {r.doc_id: r for r in pool}
     write_packets(new, {it.item: by_id[it.doc_id] for it in new}, packet_dir)
     write_index([*items, *new], packet_dir)
-    print(f"{len(new)} fresh items (split {FRESH_SPLIT}, seed {seed}) appended to {sample}:")
+    print(f"{len(new)} fresh items (split {split}, seed {seed}) appended to {sample}:")
     print(" ".join(it.item for it in new))
+    print(json.dumps(composition(new), ensure_ascii=False, indent=1))
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Sample (unless kept), write the packets and INDEX.txt; or extend; or ``locate``."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.measures_sample")
     parser.add_argument("command", nargs="*", help='nothing, or: locate ITEM "QUOTE"')
     parser.add_argument("--shared", type=Path, default=SHARED_CORPUS)
@@ -180,7 +191,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resample", action="store_true", help="draw anew, overwriting")
     parser.add_argument("--extend", type=int, metavar="N", help="append N fresh message replies")
     parser.add_argument("--seed", type=int, help=f"default {SEED}; {FRESH_SEED} with --extend")
+    parser.add_argument(
+        "--split", help=f"with --extend: the new split's name (default {FRESH_SPLIT}; once each)"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Sample (unless kept), write the packets and INDEX.txt; or extend; or ``locate``."""
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.split is not None and args.extend is None:
+        parser.error("--split names the split that --extend appends; give --extend N too")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.command:
         if len(args.command) != 3 or args.command[0] != "locate":
@@ -191,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.extend is not None:
         seed = FRESH_SEED if args.seed is None else args.seed
-        return _extend_main(args.extend, seed, tipdm4, args.sample, args.packets)
+        split = FRESH_SPLIT if args.split is None else args.split
+        return _extend_main(args.extend, seed, split, tipdm4, args.sample, args.packets)
     if args.resample or not args.sample.is_file():
         seed = SEED if args.seed is None else args.seed
         save_sample(build_sample(tipdm4=tipdm4, seed_file=seed_file, seed=seed), args.sample)

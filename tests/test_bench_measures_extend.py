@@ -1,4 +1,4 @@
-"""The fresh extension of the measure sample: drawing, numbering, once only, and its use."""
+"""Extensions of the measure sample: drawing, numbering, named splits once each, and their use."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import pytest
 import bench.measures as measures_cli
 import bench.measures_sample as sample_cli
 from bench.measures_draw import eligible_messages
-from bench.measures_extend import FRESH_SPLIT, AlreadyExtended, extend, next_number, untaken
+from bench.measures_extend import (
+    FRESH_SPLIT,
+    AlreadyExtended,
+    check_split_name,
+    extend,
+    next_number,
+    untaken,
+)
 from bench.measures_sample import SAMPLE_PATH, load_sample, save_sample
 from bench.measures_text import SampleItem, labelling_text, text_sha
 from bench.measures_train import load_train_items
@@ -25,6 +32,10 @@ BODIES = (
     "针对噪音扰民问题，市生态环境局已对该工地下达限期整改通知书，并处罚款2万元。",
     "关于公交线路调整问题，市交通运输局将于2019年6月底前优化该线路，增加早晚高峰班次。",
     "学校已对该教师进行批评教育，责令其退还违规收取的补课费用，并在全校范围内通报。",
+    "经核实，该小区物业公司未按合同约定履行维修义务，区住建局已约谈物业负责人并责令整改。",
+    "市场监管局已对该超市立案调查，没收过期食品12公斤，并处罚款5000元。",
+    "您反映的社保补缴问题，区人社局已为您办理补缴手续，补缴款项将于下月到账。",
+    "县卫健委已责成该卫生院规范收费，退还多收的检查费用，并对相关责任人进行约谈。",
 )
 
 
@@ -47,7 +58,8 @@ def _item(k: int, reply: Reply, *, source: str = "tipdm4") -> SampleItem:
 @pytest.fixture
 def pool() -> list[Reply]:
     years = ("2018", "2019", "2019", "2018", "2019", "2019")
-    return [_reply(k, body, year) for k, (body, year) in enumerate(zip(BODIES, years, strict=True))]
+    pairs = zip(BODIES[:6], years, strict=True)
+    return [_reply(k, body, year) for k, (body, year) in enumerate(pairs)]
 
 
 def test_extension_leaves_out_the_sample_and_numbers_on(pool: list[Reply]) -> None:
@@ -111,15 +123,105 @@ def test_extend_command_appends_once_and_writes_packets(
     assert "not extended" in capsys.readouterr().err
 
 
-def test_committed_fresh_items_follow_the_first_sample() -> None:
+@pytest.mark.parametrize(("split", "first"), [(FRESH_SPLIT, 155), ("fresh2", 200)])
+def test_committed_extensions_follow_the_sample_before_them(split: str, first: int) -> None:
     items = load_sample(SAMPLE_PATH)
-    fresh = [it for it in items if it.split == FRESH_SPLIT]
-    assert [it.item for it in fresh] == [f"m{k:03d}" for k in range(155, 200)]
-    assert {(it.source, it.kind, it.double) for it in fresh} == {("tipdm4", "message_reply", False)}
-    assert all(it.chars >= 30 for it in fresh)
-    assert len({it.doc_id for it in items if it.source == "tipdm4"}) == 185
+    new = [it for it in items if it.split == split]
+    assert [it.item for it in new] == [f"m{k:03d}" for k in range(first, first + 45)]
+    assert {(it.source, it.kind, it.double) for it in new} == {("tipdm4", "message_reply", False)}
+    assert all(it.chars >= 30 for it in new)
+    assert len({it.year for it in new}) >= 8  # spread over the years, not one
+    before = [it for it in items if int(it.item[1:]) < first]
+    assert not {it.doc_id for it in new} & {it.doc_id for it in before if it.source == "tipdm4"}
+    assert not {it.text_sha for it in new} & {it.text_sha for it in before}
+
+
+def test_committed_sample_holds_no_reply_twice() -> None:
+    items = load_sample(SAMPLE_PATH)
+    tipdm4 = [it.doc_id for it in items if it.source == "tipdm4"]
+    assert len(set(tipdm4)) == len(tipdm4) == 140 + 45 + 45
     assert len({it.text_sha for it in items}) == len(items)
-    assert len({it.year for it in fresh}) >= 8  # spread over the years, not one
+
+
+def test_a_named_split_draws_apart_from_every_earlier_split() -> None:
+    pool = [_reply(k, body) for k, body in enumerate(BODIES)]  # ten replies of 2019
+    items = [_item(1, pool[0]), _item(2, _reply(99, BODIES[1]), source="corpus")]
+    fresh = extend(items, pool, 3, seed=7, path="x.xlsx")
+    fresh2 = extend([*items, *fresh], pool, 3, seed=8, path="x.xlsx", split="fresh2")
+    assert [it.item for it in fresh2] == ["m006", "m007", "m008"]
+    assert {it.split for it in fresh2} == {"fresh2"} and not any(it.double for it in fresh2)
+    taken = {it.doc_id for it in [*items, *fresh]} | {"1001"}  # 1001: the corpus row's text
+    assert not {it.doc_id for it in fresh2} & taken
+    # what is left after both is exactly the two replies none took
+    rest = untaken(pool, [*items, *fresh, *fresh2])
+    assert len(rest) == 2 and not {r.doc_id for r in rest} & ({it.doc_id for it in fresh2} | taken)
+    with pytest.raises(AlreadyExtended, match="already has 3 fresh2 items \\(m006…m008\\)"):
+        extend([*items, *fresh, *fresh2], pool, 3, seed=9, path="x.xlsx", split="fresh2")
+
+
+@pytest.mark.parametrize("split", ["dev", "test", "all", "Fresh 3", ""])
+def test_the_first_samples_splits_cannot_be_extended(split: str) -> None:
+    with pytest.raises(ValueError, match=r"is not an extension|lower-case letters"):
+        check_split_name(split)
+    pool = [_reply(k, body) for k, body in enumerate(BODIES)]
+    with pytest.raises(ValueError, match=f"--split '?{split}"):
+        extend([], pool, 3, seed=7, path="x.xlsx", split=split)
+    check_split_name("fresh2")  # a new name is fine
+
+
+def test_extend_command_names_the_split_once_and_refuses_dev(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pool = [_reply(k, body) for k, body in enumerate(BODIES)]  # ten replies of 2019
+    monkeypatch.setattr(sample_cli, "read_replies", lambda path, root: {r.doc_id: r for r in pool})
+    sample, packets = tmp_path / "sample.json", tmp_path / "packets"
+    save_sample([_item(1, pool[0])], sample)
+    common = ["--shared", str(_fake_shared(tmp_path)), "--sample", str(sample),
+              "--packets", str(packets)]  # fmt: skip
+    assert sample_cli.main(["--extend", "3", *common]) == 0  # --split defaults to fresh
+    assert sample_cli.main(["--extend", "3", "--split", "fresh2", "--seed", "2027", *common]) == 0
+    out = capsys.readouterr().out
+    assert "(split fresh2, seed 2027)" in out and "m005 m006 m007\n" in out
+    items = load_sample(sample)
+    assert [(it.item, it.split) for it in items[1:]] == [
+        *((f"m{k:03d}", "fresh") for k in (2, 3, 4)),
+        *((f"m{k:03d}", "fresh2") for k in (5, 6, 7)),
+    ]
+    assert len({it.doc_id for it in items}) == 7
+    assert "m007\tmessage_reply\tfresh2" in (packets / "INDEX.txt").read_text(encoding="utf-8")
+    assert (packets / "m006.text").read_text(encoding="utf-8") in BODIES
+    before = sample.read_bytes()
+    assert sample_cli.main(["--extend", "3", "--split", "fresh2", *common]) == 2
+    assert "already has 3 fresh2 items (m005…m007)" in capsys.readouterr().err
+    assert sample_cli.main(["--extend", "3", "--split", "dev", *common]) == 1
+    assert "--split dev is not an extension" in capsys.readouterr().err
+    assert sample.read_bytes() == before
+    with pytest.raises(SystemExit):  # --split alone would silently do nothing
+        sample_cli.main(["--split", "fresh2", *common])
+
+
+def test_training_never_reads_the_fresh2_split(tmp_path: Path) -> None:
+    sample, labels = tmp_path / "sample.json", tmp_path / "labels.jsonl"
+    save_sample(
+        [SampleItem(**{**asdict(_item(1, _reply(1, BODIES[0]))), "split": "fresh2"})], sample
+    )
+    line = {"item": "m001", "labeller": "A", "measures": [], "other": []}
+    labels.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert load_train_items(sample, labels) == []
+
+
+def test_scoring_takes_the_samples_own_splits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = tmp_path / "sample.json"
+    save_sample(
+        [SampleItem(**{**asdict(_item(1, _reply(1, BODIES[0]))), "split": "fresh2"})], sample
+    )
+    argv = ["--sample", str(sample), "--labels", str(tmp_path / "none.jsonl")]
+    assert measures_cli.main([*argv, "--split", "fresh2"]) == 2  # taken; no labels yet
+    assert "no labels yet" in capsys.readouterr().err
+    assert measures_cli.main([*argv, "--split", "fresh3"]) == 1
+    assert "no such split; choose one of all, fresh2" in capsys.readouterr().err
 
 
 def test_training_reads_the_fresh_split_only_when_asked(tmp_path: Path) -> None:
