@@ -16,12 +16,21 @@ from index import measure_cues as cue
 from index.measure_pos import tag
 from index.measure_title_fit import MAX_TITLE, PREPOSITIONS, fit
 from index.measure_title_front import HEAD_JUNK_RE, drop_adverbials, strip_front
+from index.measure_title_mend import (
+    aim_of,
+    cut_run_on,
+    joined_with_next,
+    made_by_units,
+    matter_of,
+    mend_vague,
+    names_units,
+)
 from index.measure_title_phrase import (
     SUBJECT_TAIL_RE,
     about_of,
-    counted_noun,
     done_to,
     drop_co_actors,
+    with_counted_noun,
     with_subject,
 )
 
@@ -74,9 +83,9 @@ _STATE_RE = re.compile(
     r"(?:当中|之中)$|^[^，。]{0,8}(?:面积|总投资|投资额|金额|总长|长度|规模|占地)"
     r"(?:约|为|达|共|近|合计)?\d"
 )
-_COUNT_ONLY_RE = re.compile(r"[\u4e00-\u9fff]{2,4}\d+(?:\.\d+)?[所个座家处条项栋台辆名户间]")
+# A figure of an act named just before: 规划面积 belongs to 规划建设…, 总投资 to 投资….
+_FIGURE_OF_RE = re.compile(r"^(?:总|计划)?(规划|建设|投资|改造|新建)(?:面积|规模|总投资|金额|总长)")
 _TIME_UNITS = frozenset("天 年 月 日 周 次 季 季度 星期".split())  # 每年… is when, not a rate
-_GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我们 我局 群众 市民".split())
 # The object is a generic noun ("加强对X的管理"): X is what the action is about.
 # Others named before the main verb: "会同市市场监管局研究制定…" is 研究制定….
 # Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
@@ -98,20 +107,31 @@ def make_title(text: str, *, context: str = "", previous: str = "", following: s
     clauses = [c.strip() for c in _CLAUSE_RE.split(text) if c.strip()]
     lead = context or _NOTE_RE.sub("", previous)
     subject = _subject(lead)
-    about = about_of(_CLAUSE_RE.split(lead)[-1].strip()) if lead else ""
-    for clause in clauses:
+    about = (about_of(_CLAUSE_RE.split(lead)[-1].strip()) or matter_of(lead)) if lead else ""
+    for k, clause in enumerate(clauses):
         title = _clause_title(clause, subject, about)
         if title:
-            title = _with_counted_noun(title, context + "，" + text)
+            nxt = _clause_title(clauses[k + 1], "") if k + 1 < len(clauses) else None
+            title = joined_with_next(title, nxt or "") or title
+            title = with_counted_noun(title, context + "，" + text, previous)
+            title = cut_run_on(mend_vague(title, lead))
             return _no_new_repeats(_from_word_start(title, clause), text)
         subject = _subject(clause) or subject
         about = about_of(clause) or about
     # No action anywhere: the first clause that says more than a time, a condition or a
     # state, else the measure's text itself (never an empty heading).
     rests = [r for r in map(strip_front, clauses) if len(r) >= 2 and not _is_scene(r)]
-    if not rests and not any(_STATE_RE.search(c) for c in clauses):  # a figure looks back
+    states = any(_STATE_RE.search(c) for c in clauses)
+    act = _CLAUSE_RE.split(context)[-1].strip()
+    figure = _FIGURE_OF_RE.match(clauses[0]) if clauses and not rests else None
+    if figure and figure.group(1) in act:  # "规划面积6.8平方公里" after "…规划建设…园区"
+        title = _clause_title(act, "")
+        if title:
+            return _no_new_repeats(_from_word_start(title, act), act)
+    if not states and all(map(names_units, rests)):  # only a time or who acts
         nxt = _CLAUSE_RE.split(_NOTE_RE.sub("", following).strip("，,；; "))[0].strip()
-        acts = nxt and cue.head_verb(nxt) and not _FINDING_RE.search(nxt)
+        opens = cue.head_verb(nxt) or strip_front(nxt).startswith(_PLACE_OPENERS)
+        acts = nxt and opens and not _FINDING_RE.search(nxt)
         title = _clause_title(nxt, subject, about) if acts else None
         if title:  # the scene the text sets ("从12月10日起") and the act that follows it
             return _no_new_repeats(_from_word_start(title, nxt), nxt)
@@ -143,23 +163,6 @@ def _no_new_repeats(title: str, text: str) -> str:
     return re.sub(r"(.)\1", lambda m: m.group() if m.group() in text else m.group(1), title)
 
 
-def _with_counted_noun(title: str, text: str) -> str:
-    """A verb whose object is only a count names what is counted: "建成4所" -> "建成4所学校"
-    when the sentence names the noun before and the count ends its clause."""
-    at = text.rfind(title)
-    end = at + len(title)
-    if at < 0 or not _COUNT_ONLY_RE.fullmatch(title) or not tag(title)[-3][1].startswith("v"):
-        return title  # only a verb before the count: "开放泊位1530个" names its object
-    if end < len(text) and not _CLAUSE_RE.match(text, end):
-        return title  # "开放泊位1530个，…" is whole; "建成4所" at a clause's end is not
-    noun = counted_noun(title[-3:], text[:at])
-    if not noun:  # else the last noun of an earlier clause ("新建学校方面，…建成4所")
-        words = tag(text[: text.rfind("，", 0, at) + 1])
-        nouns = [w for w, f in words if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
-        noun = nouns[-1] if nouns else ""
-    return fit(title + noun) if noun else title
-
-
 def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     """The title of one clause, or ``None`` when the clause names no action."""
     going = _IN_PROGRESS_RE.match(clause)
@@ -171,7 +174,11 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     if disposal:  # "将苏波本人纳入低保": what follows 将 is the object, not a subject
         return fit("把" + _FILLER_RE.sub("", clause[disposal.end() :]))
     rest, topic = strip_front(clause), ""  # the actor is a field of its own, not a topic
+    if names_units(rest):  # "区住建局、区住保中心联合月亮岛街道": who acts, not the act
+        return None
     rest = drop_adverbials(drop_co_actors(rest))
+    if aim_of(rest) or made_by_units(clause):  # "为早日实现…积极开展各项工作"
+        return fit(aim_of(rest) or made_by_units(clause))
     stage = _SUBJECT_END_RE.search(rest)
     if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
         topic, rest = rest[: stage.start()], strip_front(rest[stage.start() :])
@@ -188,7 +195,8 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     disposed = "把" + SUBJECT_TAIL_RE.sub("", topic) + title
     if words[verb][0] in ("纳入", "列入") and topic and not before and len(disposed) <= MAX_TITLE:
         title = disposed  # "预收费全部纳入…" is 把预收费纳入…
-    if not _has_object(words[verb:]) and not before:
+    acts_only = about and not topic and not _has_object(words[verb:], vn_object=False)
+    if not before and (acts_only or not _has_object(words[verb:])):
         # "对于该酒吧的整改落实情况，我局将持续跟踪": what 跟踪 is about came first.
         if about and not topic and len(about) <= 12:
             title = title + about
@@ -257,10 +265,11 @@ def _first_verb(words: Sequence[tuple[str, str]], *, cue_only: bool = False) -> 
     return None
 
 
-def _has_object(words: Sequence[tuple[str, str]]) -> bool:
-    """Whether the verb phrase ``words`` (verb first) names something besides verbs."""
+def _has_object(words: Sequence[tuple[str, str]], *, vn_object: bool = True) -> bool:
+    """Whether the verb phrase ``words`` (verb first) names something besides verbs (a
+    verbal noun counts unless ``vn_object`` is false: 跟踪检查 names no thing)."""
     return any(
-        flag == "vn"
+        (flag == "vn" and vn_object)
         or not (flag.startswith(("v", "d", "a", "l", "u", "x")) or cue.ACTION_VERB_RE.fullmatch(w))
         for w, flag in words[1:]
     )

@@ -14,7 +14,12 @@ from collections.abc import Sequence
 
 from index import measure_cues as cue
 from index.measure_pos import tag
-from index.measure_title_shorten import clean_ends, shorten_phrases
+from index.measure_title_shorten import (
+    clean_ends,
+    shorten_phrases,
+    verb_first,
+    without_beneficiary,
+)
 
 MAX_TITLE = 20
 # Prepositions that open an object phrase (对占道经营的摊主…): a title starting with one keeps
@@ -32,6 +37,8 @@ _TRIMS = (
     re.compile(r"(?:“[^”]{1,12}”、?){2,}等"),
     re.compile(r"在[^，。]{2,14}?(?:时段|期间|时|前|后|内|上|中)(?=[\u4e00-\u9fff]{2})"),
     re.compile(r"(?<=《)(?:[^》]{0,8}?[省市县区])?(?:关于)?"),
+    # a long quote before its head noun: "建立“创新型中小企业—…企业”三级培育库" -> 建立三级培育库
+    re.compile(r"“[^“”]{10,}”(?=[\u4e00-\u9fff]{2})"),
 )
 _QUOTE_LIST_RE = re.compile(r"(“[^”]{1,12}”)(?:(?:、|和|及|与|以及)“[^”]{1,12}”)+等?")
 _PHRASE_BREAKS = frozenset("、 ， , 和 及 与 以及 并 并且 或".split())
@@ -42,6 +49,8 @@ _GENERIC_OBJECT_RE = re.compile(
 _CO_ACTORS = frozenset("会同 协调 联合 配合 协同 组织 安排 带领".split())
 # Where the act after co-acting units starts ("组织驻村干部、村干部对辖区公路…").
 _ACT_STARTS = frozenset("为 对 向 在 就 到 赴 共同 一起 一同".split())
+# People organised to act: a verb right after them starts the act ("…干部组成工作小组").
+_PEOPLE = ("干部", "人员", "队员", "党员", "力量")
 _SCOPE_RE = re.compile(
     r"^(?:(?:中心|主)?城区|全[市区县镇省国]|辖区|市区|县城|本市|本区|国家级|省级|市级|区级"
     r"|县级|一次性)$"
@@ -60,12 +69,17 @@ def fit(title: str) -> str:
     for drop in (_drop_co_actor, _drop_object_modifier, _drop_counts, _drop_scope):
         if len(title) > MAX_TITLE and not (drop is _drop_scope and "、" in title):
             title = drop(title)  # scope words of a list tell its items apart (县级…、水行政…)
+    if len(title) > MAX_TITLE:  # "对A、B等行为劝导整改1290起": verb first, before the list goes
+        title = verb_first(title, MAX_TITLE)
     for drop in (_drop_list, _shorten_list, _drop_modifier):
         if len(title) > MAX_TITLE:
             title = drop(title)
         if drop is _shorten_list and len(title) > MAX_TITLE:
             title = shorten_phrases(title, MAX_TITLE)  # whole phrases before the cut
-    return clean_ends(_balanced(_cut(title)))
+    cut = _cut(title)
+    if len(title) > MAX_TITLE and tag(cut)[-1][1] == "v" and without_beneficiary(title) != title:
+        cut = _cut(without_beneficiary(title))  # cut before the object: whom it is for goes
+    return clean_ends(_balanced(cut))
 
 
 def _balanced(title: str) -> str:
@@ -83,7 +97,8 @@ def _drop_co_actor(title: str) -> str:
     if not words or words[0][0] not in _CO_ACTORS:
         return title
     for k, (word, flag) in enumerate(words[1:], start=1):
-        if cue.ACTION_VERB_RE.match(word) or word in _ACT_STARTS:
+        after_unit = flag == "v" and k >= 2 and words[k - 1][0].endswith(_PEOPLE)
+        if cue.ACTION_VERB_RE.match(word) or word in _ACT_STARTS or after_unit:
             if k >= 2 and len("".join(w for w, _ in words[k:])) >= 6:
                 return "".join(w for w, _ in words[k:]).removeprefix("共同").removeprefix("一起")
             return title
@@ -179,6 +194,7 @@ def _shorten_list(title: str) -> str:
         and all(b - a == 2 for a, b in itertools.pairwise(seps))
         and all(len(words[k][0]) <= 4 for k in items)
         and len("".join(w for w, _ in words[items[-1] + 1 :])) >= 4
+        and not words[items[-1] + 1][1].startswith(("a", "d", "z", "u"))  # 责任心较强的老师
     ):
         return words[0][0] + "".join(w for w, _ in words[items[-1] + 1 :])
     return title

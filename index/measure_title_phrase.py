@@ -44,6 +44,9 @@ _MATTER_RE = re.compile(
     r"^(?:对|就)?(?:网友|您|你)?[^，。]{0,12}?(?:反映|提出|反馈|所诉|所提)?的?"
     r"[^，。]*?(?:一事|事宜|问题|诉求|建议|意见)$"
 )
+_COUNT_ONLY_RE = re.compile(r"[\u4e00-\u9fff]{2,4}\d+(?:\.\d+)?[所个座家处条项栋台辆名户间]")
+_GENERIC_NOUNS = frozenset("方面 工作 问题 情况 事项 部门 单位 我们 我局 群众 市民".split())
+CLAUSE_END_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 _QUOTED_RE = re.compile(r"“([^”了]{2,12})”")
 
 
@@ -81,9 +84,17 @@ def counted_noun(count: str, before: str) -> str:
             if word in ("计划", "工作"):
                 break
             nouns.insert(0, word)
+        while nouns and _is_act_word(nouns[0]):
+            nouns.pop(0)  # "改扩建中小学13所": what is counted is 中小学
         if nouns:
             return "".join(nouns)
     return ""
+
+
+def _is_act_word(word: str) -> bool:
+    """Whether ``word`` is an act (改扩建, 新建), not a thing ("建设项目")."""
+    m = cue.ACTION_VERB_RE.search(word)
+    return bool(m and m.end() == len(word)) or tag(word)[0][1].startswith("v")
 
 
 def about_of(clause: str) -> str:
@@ -125,3 +136,21 @@ def with_subject(subject: str, predicate: str) -> str:
     while words and len("".join(words)) + len(predicate) > MAX_TITLE:
         words.pop(0)
     return "".join(words) + predicate
+
+
+def with_counted_noun(title: str, text: str, previous: str = "") -> str:
+    """A verb whose object is only a count names what is counted: "建成4所" -> "建成4所学校"
+    when the sentence (or an earlier count of the same measure word in the sentence
+    ``previous``) names the noun before and the count ends its clause."""
+    at = text.rfind(title)
+    end = at + len(title)
+    if at < 0 or not _COUNT_ONLY_RE.fullmatch(title) or not tag(title)[-3][1].startswith("v"):
+        return title  # only a verb before the count: "开放泊位1530个" names its object
+    if end < len(text) and not CLAUSE_END_RE.match(text, end):
+        return title  # "开放泊位1530个，…" is whole; "建成4所" at a clause's end is not
+    noun = counted_noun(title[-3:], text[:at]) or counted_noun(title[-3:], previous)
+    if not noun:  # else the last noun of an earlier clause ("新建学校方面，…建成4所")
+        words = tag(text[: text.rfind("，", 0, at) + 1])
+        nouns = [w for w, f in words if f in ("n", "nz", "nt") and w not in _GENERIC_NOUNS]
+        noun = nouns[-1] if nouns else ""
+    return fit(title + noun) if noun else title

@@ -32,6 +32,15 @@ _CITIZEN_VERBS = frozenset("反映 提出 投诉 反馈 举报 来信 留言".sp
 # A 文号 after a document name ("[政府发文]36号", "〔2017〕15号"): a long title loses it.
 _DOC_NUMBER_RE = re.compile(r"^[\[〔（(][^\]〕）)]{0,12}[\]〕）)]\d*号?")
 _NOT_FIRST_FLAGS = ("u", "p", "c", "x", "d", "f", "q")
+# Whom an act is for, before its verb: a long title starts at the verb.
+_BENEFICIARY_RE = re.compile(
+    r"^为[^，。对把向在]{2,10}?(?:企业|群众|居民|市民|农户|学生|家庭|单位)(?=[\u4e00-\u9fff]{2})"
+)
+# Nouns the tagger reads as verbs: an object may end on one ("扰民等行为").
+_NOUN_VERBS = frozenset("的 行为".split())
+# A count after the act ("劝导整改1290起") and a list of things with its head ("A、B等行为").
+_TRAILING_COUNT_RE = re.compile(r"\d+(?:\.\d+)?[起件次处个家条户人]$")
+_ITEMS_RE = re.compile(r"(?P<items>[^，。的]+、[^，。的]+)等(?P<head>[\u4e00-\u9fff]{1,4})")
 _DOC_LIST_RE = re.compile(r"(《[^《》]+》)(?:[、和及与]《[^《》]+》)+(等)?")
 
 
@@ -49,8 +58,15 @@ def shorten_phrases(title: str, limit: int) -> str:
             break
         title = shorter
     if len(title) > limit:
-        title = _verb_first(title, limit)
+        title = verb_first(title, limit)
     return title
+
+
+def without_beneficiary(title: str) -> str:
+    """``title`` from its verb when it opens with whom the act is for ("为专精特新企业发放
+    “专精特新贷”8.3亿元" -> "发放“专精特新贷”8.3亿元"); unchanged when it does not."""
+    beneficiary = _BENEFICIARY_RE.match(title)
+    return title[beneficiary.end() :] if beneficiary else title
 
 
 def clean_ends(title: str) -> str:
@@ -86,8 +102,9 @@ def _shorten_documents(title: str, limit: int) -> str:
     if organ and len(name) - organ.end() >= 4:
         name = name[organ.end() :]
     short = title[: m.start()] + "《" + name + "》" + title[m.end() :]
-    if len(title[: m.start()]) + len(name) + 2 > limit:  # what follows the name may be cut
-        head = _name_head(name, limit - m.start())
+    tail = len(title) - m.end() if len(title) - m.end() <= 4 else 0  # "…》精神" keeps 精神
+    if len(title[: m.start()]) + len(name) + 2 + tail > limit:  # a longer tail may be cut
+        head = _name_head(name, limit - m.start() - tail)
         if head:
             short = title[: m.start()] + head + title[m.end() :]
     return short
@@ -176,28 +193,45 @@ def _droppable(words: Sequence[tuple[str, str]], k: int, end: int) -> bool:
     return not (after and after[0][1].startswith("n") and any(f == "v" for _, f in after[1:]))
 
 
-def _verb_first(title: str, limit: int) -> str:
-    """A title that opens with 对/就+object and ends on a verb only reads verb first, the
-    object kept from a 的 on: "对擅自摆摊设点、占道经营的未自行整改到位的摊点取缔" ->
-    "取缔未自行整改到位的摊点"."""
-    words = tag(title)
+def verb_first(title: str, limit: int) -> str:
+    """A title that opens with 对/就+object and ends on a verb (and a count) only reads
+    verb first, the object kept from a 的 on, a list in it by one item + 等:
+    "对擅自摆摊设点、占道经营的未自行整改到位的摊点取缔" -> "取缔未自行整改到位的摊点"."""
+    count = _TRAILING_COUNT_RE.search(title)
+    body, tail = (title[: count.start()], count.group()) if count else (title, "")
+    words = tag(body)
     if len(words) < 3 or words[0][0] not in ("对", "就"):
         return title
     k = len(words)
-    while k > 1 and words[k - 1][1].startswith("v") and words[k - 1][0] not in ("的",):
+    while k > 1 and words[k - 1][1].startswith("v") and words[k - 1][0] not in _NOUN_VERBS:
         k -= 1
-    if k == len(words) or not words[k - 1][1].startswith(("n", "j")):
-        return title
-    if not all(cue.ACTION_VERB_RE.fullmatch(w) for w, _ in words[k:]):
+    if k == len(words) or not words[k - 1][1].startswith(("n", "j", "v")):
+        return title  # the object ends on a thing ("行为" is tagged v)
+    if not cue.ACTION_VERB_RE.fullmatch(words[-1][0]):
         return title
     verb = "".join(w for w, _ in words[k:])
+    room = limit - len(verb) - len(tail)
     obj = re.sub(r"(?:一事|事宜)$", "", "".join(w for w, _ in words[1:k]))
-    while len(verb) + len(obj) > limit and "的" in obj:
+    obj = _one_item(obj, room)
+    while len(obj) > room and "的" in obj:
         obj = obj.split("的", 1)[1]
-    head = tag(obj.rsplit("的", 1)[-1])
-    if any(f.startswith(("v", "p", "d")) for _, f in head) or re.search(r"[“”《》]", obj):
+    head = tag(obj.rsplit("等" if "等" in obj else "的", 1)[-1])
+    if any(f.startswith(("p", "d")) or cue.ACTION_VERB_RE.fullmatch(w) for w, f in head):
         return title  # the object's head must be a thing, not another act
-    return verb + obj if len(verb) + len(obj) <= limit and len(obj) >= 2 else title
+    if re.search(r"[“”《》]", obj) or any(f == "v" for _, f in head[:-1]):
+        return title
+    return verb + obj + tail if len(obj) <= room and len(obj) >= 2 else title
+
+
+def _one_item(obj: str, room: int) -> str:
+    """A list "A、B等N" too long for ``room`` as its first item that fits + 等N
+    ("商业经营活动使用高音广播喇叭、广场舞音响扰民等行为" -> "广场舞音响扰民等行为")."""
+    m = _ITEMS_RE.fullmatch(obj)
+    if len(obj) <= room or not m:
+        return obj
+    head = "等" + m.group("head")
+    fitting = [i for i in m.group("items").split("、") if len(i) + len(head) <= room]
+    return fitting[0] + head if fitting else obj
 
 
 def _first_verb(
