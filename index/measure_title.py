@@ -48,7 +48,7 @@ _NOT_TITLE_VERB = frozenset(
 )
 # 进行了解 is "looked into" (了解 stays); 进行了解释 is "explained" (了 goes).
 _FILLER_RE = re.compile(
-    r"进行(?:了(?!解(?![释答决]))|过)?|予以|作出了?|(?<=[\u4e00-\u9fff])了(?![解结])"
+    r"进行(?:了(?!解(?![释答决]))|过)?|予以|作出(?!了?[“《])了?|(?<=[\u4e00-\u9fff])了(?![解结])"
 )
 # A note in brackets that holds clause punctuation (上午8：30—12:00，下午…) is not split.
 _NOTE_RE = re.compile(r"[（(][^（）()]*[，；。,;][^（）()]*[）)]")
@@ -58,7 +58,7 @@ _DISPOSAL_RE = re.compile(
 )
 # A stage word after a topic: "征地工作已于2018年完成" is about 征地工作.
 _SUBJECT_END_RE = re.compile(
-    r"已经|已于|均已|已|正在|预计|准备|即将|拟|计划(?!生育)|在(?=[^，。]{1,12}?(?:前|后|内))"
+    r"已经|已于|均已|已|正在|预计|(?<![做作])准备(?!工作)|即将|拟|计划(?!生育)|在(?=[^，。]{1,12}?(?:前|后|内))"
     r"|今年|明年|年底|年内|将于|将会|也将|将(?=对|在|与|按|于|把|继续|进一步|加[强大快]|持续|积极"
     r"|严格|及时|尽快|逐步|依法|全面|再)|按照?[^，。]{1,12}?要求|根据|依据|于(?=\d)|力争|(?:从|自)(?=\d)"
 )
@@ -85,6 +85,10 @@ _STATE_RE = re.compile(
 )
 # A figure of an act named just before: 规划面积 belongs to 规划建设…, 总投资 to 投资….
 _FIGURE_OF_RE = re.compile(r"^(?:总|计划)?(规划|建设|投资|改造|新建)(?:面积|规模|总投资|金额|总长)")
+# The last word of a unit's name ("县房屋安全鉴定办公室", "指挥部").
+_UNIT_NAME_END_RE = re.compile(
+    r"(?:政府|局|委|办|办公室|所|站|队|中心|公司|部门|街道|社区|指挥部|小组)$"
+)
 _TIME_UNITS = frozenset("天 年 月 日 周 次 季 季度 星期".split())  # 每年… is when, not a rate
 # The object is a generic noun ("加强对X的管理"): X is what the action is about.
 # Others named before the main verb: "会同市市场监管局研究制定…" is 研究制定….
@@ -180,6 +184,8 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     if aim_of(rest) or made_by_units(clause):  # "为早日实现…积极开展各项工作"
         return fit(aim_of(rest) or made_by_units(clause))
     stage = _SUBJECT_END_RE.search(rest)
+    if stage and _inside_quote(rest[: stage.start()]):  # 作出“已经妥善处理”的回复
+        stage = None
     if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
         topic, rest = rest[: stage.start()], strip_front(rest[stage.start() :])
     words = tag(_FILLER_RE.sub("", _CAMPAIGN_RE.sub("开展", rest)))
@@ -207,9 +213,16 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     return fit(HEAD_JUNK_RE.sub("", title) or title)
 
 
+def _inside_quote(text: str) -> bool:
+    """Whether ``text`` leaves a quote or a document name open."""
+    return any(text.count(a) > text.count(b) for a, b in ("“”", "《》"))
+
+
 def _is_topic(text: str) -> bool:
     """Whether ``text`` (before 已/将…) is what the clause is about, not a verb phrase:
-    "征地工作" or "5月份的退休养老金", not "要求两家企业"."""
+    "征地工作" or "5月份的退休养老金", not "要求两家企业" nor "将免费提供" (将 is "will")."""
+    if re.match(r"将|会|要", text) and any(cue.ACTION_VERB_RE.fullmatch(w) for w, _ in tag(text)):
+        return False
     return not cue.ACTION_VERB_RE.match(text) or bool(_TOPIC_HEAD_RE.search(text))
 
 
@@ -233,7 +246,8 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
             if end <= k:
                 return verb, verb
             if word == "由" and not _has_digit(words[k:end]):
-                return end, end  # 由+unit names the actor, a field of its own
+                at = _after_unit(words, k, end)  # 由+unit names the actor, a field of its own
+                return at, at
             return k, end
     if (
         verb >= 2
@@ -245,6 +259,24 @@ def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
     if verb >= 1 and re.fullmatch(r"每[^天年月日周次季]", words[verb - 1][0]):
         return verb - 1, verb  # "每户补贴2.53万元" (每户 is one word)
     return verb, verb
+
+
+def _after_unit(words: Sequence[tuple[str, str]], k: int, end: int) -> int:
+    """Where the act after 由+unit starts: after the unit's name, whose own words may be
+    verbs ("由县房屋安全鉴定办公室委托…": 鉴定 is part of the name)."""
+    for j in range(k + 1, min(len(words), k + 8)):
+        if _UNIT_NAME_END_RE.search(words[j][0]) and j + 1 < len(words):
+            while j + 2 < len(words) and _UNIT_NAME_END_RE.search(words[j + 1][0]):
+                j += 1  # "由市委|市政府": units named together
+            if end > j + 1:
+                return end  # the act follows the unit's name: nothing inside it
+            if words[j + 1][0] in ("及", "和", "、", "与"):
+                continue  # "由县公安局及相关责任单位督促": the next unit
+            if not words[j + 1][1].startswith(("p", "d", "t", "m", "eng", "x", "c")):
+                return j + 1  # the tagger reads some acts as nouns (委托)
+            after = _first_verb(words[j + 1 :])
+            return j + 1 + after if after is not None else end
+    return end
 
 
 def _has_digit(words: Sequence[tuple[str, str]]) -> bool:

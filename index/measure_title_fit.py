@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from index import measure_cues as cue
 from index.measure_pos import tag
+from index.measure_title_compress import clean_cut, compress
 from index.measure_title_shorten import (
     clean_ends,
     shorten_phrases,
@@ -78,7 +79,12 @@ def fit(title: str) -> str:
             title = shorten_phrases(title, MAX_TITLE)  # whole phrases before the cut
     cut = _cut(title)
     if len(title) > MAX_TITLE and tag(cut)[-1][1] == "v" and without_beneficiary(title) != title:
-        cut = _cut(without_beneficiary(title))  # cut before the object: whom it is for goes
+        title = without_beneficiary(title)  # cut before the object: whom it is for goes
+        cut = _cut(title)
+    if len(title) > MAX_TITLE and not clean_cut(title, cut):  # inside its phrases instead
+        compressed = compress(title, MAX_TITLE)
+        if len(compressed) <= MAX_TITLE or clean_cut(compressed, _cut(compressed)):
+            cut = _cut(compressed)
     return clean_ends(_balanced(cut))
 
 
