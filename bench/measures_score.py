@@ -122,6 +122,14 @@ class Counts:
         total = self.gold + self.pred
         return 2 * self.matched / total if total else None
 
+    def f_beta(self, beta: float) -> float | None:
+        """F-beta: beta < 1 weighs precision more (None when nothing was predicted or gold)."""
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        b2 = beta * beta
+        return (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
+
     @property
     def stage_accuracy(self) -> float | None:
         """Share of matched pairs whose stages are the same."""

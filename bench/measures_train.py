@@ -266,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage-c", type=float, default=1.0, help="stage model C")
     parser.add_argument("--formal-weight", type=float, default=1.0)
     parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument(
+        "--beta",
+        type=float,
+        default=0.5,
+        help="head thresholds maximise out-of-fold F-beta (0.5: precision counts twice; 1: F1)",
+    )
     parser.add_argument("--min-weight", type=float, default=0.05)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--cv-only", action="store_true")

@@ -96,10 +96,14 @@ def test_counts_give_precision_recall_f1_and_stage_accuracy() -> None:
     assert counts.precision == 0.5
     assert counts.recall == pytest.approx(2 / 3)
     assert counts.f1 == pytest.approx(4 / 7)
+    assert counts.f_beta(1.0) == pytest.approx(4 / 7)  # F1 again
+    # P 0.5, R 2/3: F0.5 = 1.25 PR / (0.25 P + R), nearer precision than F1 is.
+    assert counts.f_beta(0.5) == pytest.approx(1.25 * (1 / 3) / (0.125 + 2 / 3))
     assert counts.stage_accuracy == 0.5
     assert counts.stages == Counter({("done", "done"): 1, ("planned", "done"): 1})
     empty = Counts()
     assert empty.precision is None and empty.recall is None and empty.stage_accuracy is None
+    assert empty.f_beta(0.5) is None
 
 
 def test_cohen_kappa() -> None:
