@@ -1,7 +1,8 @@
 """A learned chooser of a measure's title among extractive candidates (an experiment).
 
 The rules of :mod:`index.measure_title` write one title; this module instead lists every
-contiguous run of jieba (posseg) words of 4–20 characters that holds a verb, in each clause
+contiguous run of jieba (posseg) words of 4–20 characters that holds a verb and opens with
+it or with the 对/把/与… phrase before it (labellers write titles verb first), in each clause
 of the measure once its subject, stage words and time adverbials are stripped as the rules
 strip them (:func:`index.measure_title_front.strip_front`), adds the rule title as one more
 candidate, and returns the candidate a linear model scores highest. The model predicts a
@@ -20,7 +21,7 @@ from dataclasses import replace
 
 from index.clauses import split_clauses
 from index.measure_pos import tag
-from index.measure_title_fit import MAX_TITLE
+from index.measure_title_fit import MAX_TITLE, PREPOSITIONS
 from index.measure_title_front import strip_front
 from index.measure_title_rank_features import Candidate, Words, candidate_features, is_verb
 from index.measure_title_rank_model import TitleRankModel, default_title_rank
@@ -32,7 +33,7 @@ MAX_CLAUSES = 6
 # 了 after a verb is the stage (已 says it), not part of an act's name: titles leave it out.
 _DROPPED_WORDS = frozenset(("了",))
 _NO_TEXT_RE = re.compile(r"^[\W_]+$")
-_NOUN_FLAGS = ("n", "s", "j", "m", "q", "t", "eng")
+_PLACE_OPENERS = ("到", "赴", "深入", "前往")  # "到现场查看": where the act happened
 
 
 def clause_words(text: str) -> list[Words]:
@@ -52,7 +53,7 @@ def candidates(text: str, *, rule_title: str = "") -> list[Candidate]:
     seen: dict[str, Candidate] = {}
     for k, words in enumerate(clause_words(text)):
         for i in range(len(words)):
-            if _NO_TEXT_RE.match(words[i][0]) or _inside_phrase(words, i):
+            if _NO_TEXT_RE.match(words[i][0]) or not _opens_act(words, i):
                 continue
             size, verb = 0, False
             for j in range(i, len(words)):
@@ -75,13 +76,10 @@ def candidates(text: str, *, rule_title: str = "") -> list[Candidate]:
     return list(seen.values())
 
 
-def _inside_phrase(words: Words, i: int) -> bool:
-    """Whether a run starting at word ``i`` would cut a noun phrase ("向阳路新塘|路口红绿灯")
-    or a time or place word ("7日|内"): character-F1 rewards such short runs, readers do not."""
-    flag = words[i][1]
-    if flag.startswith("f"):
-        return True
-    return i > 0 and flag.startswith(_NOUN_FLAGS) and words[i - 1][1].startswith(_NOUN_FLAGS)
+def _opens_act(words: Words, i: int) -> bool:
+    """Whether a title may start at word ``i``: with its verb or with the 对/把/与… phrase
+    before it, as labellers write titles (verb first), never with its object or subject."""
+    return is_verb(*words[i]) or words[i][0] in PREPOSITIONS + _PLACE_OPENERS
 
 
 def scored(

@@ -30,6 +30,7 @@ def test_candidates_never_start_inside_a_noun_phrase_and_drop_le() -> None:
     texts = [c.text for c in candidates(LIGHTS)]
     assert "对向阳路新塘路口红绿灯进行优化配置" in texts  # 了 is the stage, not the act
     assert not any(t.startswith(("路口", "红绿灯", "新塘")) for t in texts)
+    assert {t[:2] for t in texts} == {"对向", "进行", "优化"}  # verb first, or 对 before it
 
 
 def test_rule_title_is_one_more_candidate_when_not_a_run() -> None:
