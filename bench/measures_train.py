@@ -48,9 +48,12 @@ from index.reply import RawRecord
 
 logger = logging.getLogger(__name__)
 
-# The splits read while writing the rules; any other split is held out for a final reading.
-DEVELOPMENT_SPLITS = ("dev", "test", "fresh")
-TRAIN_SPLITS = DEVELOPMENT_SPLITS
+# The splits read while writing the rules, and dev2 (90 more replies labelled to train on);
+# any other split is held out for a final reading.
+DEVELOPMENT_SPLITS = ("dev", "test", "fresh", "dev2")
+# The shipped weights fit on the first three: adding dev2 moved out-of-fold message F1 by
+# -0.6 / -1.6 / +2.9 points on dev / test / fresh and formal by -1.9 (bench/README, round 5).
+TRAIN_SPLITS = ("dev", "test", "fresh")
 CLAUSE_CLASSES = ("H", "C", "O")
 _LEAD_IN_RE = re.compile(
     r"^(?:经|据|在|自|截至|截止|目前|同时|另外|此外|下一步|下步|今后|接到|收到|对于|针对|根据|按照"

@@ -244,4 +244,4 @@ def test_training_refuses_a_split_held_for_the_final_reading(
     # Refused before the sample is opened: the held-out split is never read, not even its ids.
     with pytest.raises(ValueError, match="only development splits"):
         load_train_items(tmp_path / "absent.json", tmp_path / "absent.jsonl", splits)
-    assert DEVELOPMENT_SPLITS == ("dev", "test", "fresh")
+    assert DEVELOPMENT_SPLITS == ("dev", "test", "fresh", "dev2")

@@ -139,7 +139,7 @@ def test_committed_extensions_follow_the_sample_before_them(split: str, first: i
 def test_committed_sample_holds_no_reply_twice() -> None:
     items = load_sample(SAMPLE_PATH)
     tipdm4 = [it.doc_id for it in items if it.source == "tipdm4"]
-    assert len(set(tipdm4)) == len(tipdm4) == 140 + 45 + 45
+    assert len(set(tipdm4)) == len(tipdm4) == 140 + 45 + 45 + 90  # dev, test; fresh; fresh2; dev2
     assert len({it.text_sha for it in items}) == len(items)
 
 
