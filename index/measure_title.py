@@ -33,6 +33,7 @@ from index.measure_title_phrase import (
     with_counted_noun,
     with_subject,
 )
+from index.measure_title_topic import with_topic
 
 _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 # Clauses that only set the scene or a condition: never the title's clause.
@@ -95,7 +96,9 @@ _TIME_UNITS = frozenset("天 年 月 日 周 次 季 季度 星期".split())  # 
 # Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
 
 
-def make_title(text: str, *, context: str = "", previous: str = "", following: str = "") -> str:
+def make_title(
+    text: str, *, context: str = "", previous: str = "", following: str = "", topic: str = ""
+) -> str:
     """The action and its object of the measure ``text`` in ≤ 20 characters.
 
     The title comes from the first clause that holds an action once its subject and
@@ -105,8 +108,15 @@ def make_title(text: str, *, context: str = "", previous: str = "", following: s
     "下一步，我局将加强巡查" -> "加强巡查";
     "计划2024年9月投入使用" after "第五小学已于2022年10月开工，" -> "第五小学投入使用".
     A text with no action (only "从12月10日起") takes it from the clause ``following`` it in
-    its sentence.
+    its sentence. A bare handling verb (调查核实, 核实, 查处) takes the complaint the reply
+    answers, ``topic`` (its 留言主题 or opening 关于…问题 clause), as its object when that
+    fits: "我局立即进行了调查核实" on "投诉K9县同兴物流扰民" -> "调查核实K9县同兴物流扰民问题".
     """
+    return with_topic(_title(text, context, previous, following), topic)
+
+
+def _title(text: str, context: str, previous: str, following: str) -> str:
+    """:func:`make_title` without the reply's topic."""
     text, context = _NOTE_RE.sub("", text) or text, _NOTE_RE.sub("", context)
     clauses = [c.strip() for c in _CLAUSE_RE.split(text) if c.strip()]
     lead = context or _NOTE_RE.sub("", previous)

@@ -31,7 +31,7 @@ ADVERBIAL_RE = re.compile(
     r"|在《[^《》]{1,40}》(?:中|上|里)"
     r"|预计|即将|准备(?!工作)|拟|的(?=[\u4e00-\u9fff])|[做作]了?计划(?=[\u4e00-\u9fff])"
     r"|力争(?!取)|第一时间|截至目前|目前|现已|现|同时|随即|随后|当即|立即|立刻|马上|及时|迅速|专门|依法|切实"
-    r"|已经|已于|已|均已|也已|都已|业已|正在进行|正在|正|将于|将会|将(?=[继进加逐全尽积持在按依对与])"
+    r"|已经|已于|已|均已|也已|都已|业已|正在进行|正在|正|将于|将会|将(?=[继进加逐全尽积持在按依对与根不])"
     r"|会(?![同议商签])|也|还|均|都"
     r"|以[^，。]{2,16}?为(?:龙头|主|重点|抓手|依托|核心|载体|主体|牵头)"
     r"|全部|全力|广泛|再次|下一步|下步|今后|接下来|近期|近日|日前|本周|下周|本月|下月|随后|之后|并且|而且|并|且|但是|但|另外|此外|又"
@@ -44,6 +44,14 @@ _UNIT_LINE_RE = re.compile(r"执法|督查|调查|巡查|稽查|监察|检察|�
 # it ends after it, never inside.
 _UNIT_WORD_END_RE = re.compile(r"(?:员|政府|局|委|办|所|站|队|中心|公司|部门|街道|社区)$")
 _KEPT_ADVERB_RE = re.compile(r"加快|加强|加大|严格")
+# What ``strip_lead`` leaves of a subject: the people of the unit it stripped ("我局|执法人员
+# 已对…"), or a unit after a place code ("C4市|高速公路建设协调指挥部到…"), before a stage
+# word, an adverb or a preposition.
+_SUBJECT_LEFT_RE = re.compile(
+    r"^(?:(?:执法|工作|管理|技术|相关)?人员|执法队员|队员|干部|民警|[\u4e00-\u9fff]{1,2}员"
+    r"|[\u4e00-\u9fff]{2,16}?(?:指挥部|办公室|领导小组|管理处|委员会)(?:工作人员)?)"
+    r"(?=已|将|正在|立即|及时|迅速|多次|每|都|也|会(?!议)|到|赴|对|向|于|在|与|和)"
+)
 HEAD_JUNK_RE = re.compile(r"^[^\u4e00-\u9fffA-Za-z0-9《“]+|^[^（(，]{0,4}[）)]")
 
 
@@ -53,6 +61,9 @@ def strip_front(clause: str) -> str:
     if rest:
         stripped, actor = cue.strip_lead(rest, keep_object=True)
         cut = _actor_end(rest, len(rest) - len(stripped), actor)
+        left = _SUBJECT_LEFT_RE.match(rest[cut:]) if actor and cut else None
+        if left and (left.group().endswith("员") or not cue.ACTION_VERB_RE.match(left.group())):
+            cut += left.end()  # "我局执法人员已对王强益…": 执法人员 is the subject too
         stripped = rest[cut:]
         kept = _KEPT_ADVERB_RE.match(rest[max(0, cut - 2) : cut]) if stripped else None
         rest = (kept.group() if kept else "") + stripped  # "加快停车场建设" is the action

@@ -66,13 +66,15 @@ def reply_group(kind: str) -> str:
 
 
 def read_measures(
-    body: str, *, kind: str, model: MeasureModel | None = None
+    body: str, *, kind: str, model: MeasureModel | None = None, topic: str = ""
 ) -> tuple[tuple[Measure, ...], tuple[Handling, ...]]:
     """The measures and the handling (acknowledgments, referrals) of one reply, in reading
     order (see the module docstring); the text is cut into clauses once for both.
 
     ``body`` is normalised first (:func:`normalize_text`), so every ``Measure.text`` and
-    ``Handling.text`` is a stretch of ``normalize_text(body)``.
+    ``Handling.text`` is a stretch of ``normalize_text(body)``. ``topic`` (the record's
+    留言主题; else the reply's opening 关于…问题 clause is used) only feeds the titles: a bare
+    调查核实 takes the complaint it names as its object.
     """
     model = model or default_model()
     group = reply_group(kind)
@@ -84,8 +86,10 @@ def read_measures(
         clauses, probs, head_threshold=model.threshold(f"head_{group}"), group=group
     )
     stages = stages_of(text, clauses, spans, group, model.stage)
+    topic = topic.strip() or opening_topic(clauses)
     measures = tuple(
-        _measure(text, clauses, span, stage) for span, stage in zip(spans, stages, strict=True)
+        _measure(text, clauses, span, stage, topic)
+        for span, stage in zip(spans, stages, strict=True)
     )
     return measures, find_handling(text, clauses)
 
@@ -221,14 +225,48 @@ def _stage_cue(text: str) -> str | None:
 
 def title_clause(clauses: Sequence[Clause], head: int, last: int) -> int:
     """The clause a measure's title is made from: the first from ``head`` on that opens
-    with an action verb ("对余下的养殖户，已分批关闭" -> the second), else ``head``."""
+    with an action verb ("对余下的养殖户，已分批关闭" -> the second), read after a run-in
+    number ("2、11月29日上午我中心召开…"), else ``head``. A clause that only says who leads
+    ("A7县规建局牵头，组织…排查") gives way to the act after it."""
     for i in range(head, last + 1):
-        if cue.head_verb(clauses[i].text) is not None:
+        rest = clauses[i].text[title_lead(clauses[i].text) :]
+        if cue.head_verb(rest) is not None and not (i < last and _LEADS_ONLY_RE.match(rest)):
             return i
     for i in range(head, last + 1):  # "早上6:00-8:00，对该处严格管理": not the times
         if cue.ACTION_VERB_RE.search(clauses[i].text) and not is_lead_in(clauses[i].text):
             return i
     return head
+
+
+# A run-in number or heading the clause splitter left inside a clause: "2、11月29日…",
+# "下一步工作安排1、根据…", "问题处理情况（1）针对…", "第二要求门店…".
+_TITLE_LEAD_RE = re.compile(
+    r"^(?:[^，。：:、]{0,8}?(?:措施|安排|情况|结果|意见))?"
+    r"(?:[（(][0-9一二三四五六七八九十]{1,2}[）)]|[0-9]{1,2}[、.．](?!\d)"
+    r"|[一二三四五六七八九十]{1,2}(?:、|是)|第[一二三四五六七八九十]{1,2}(?:[，、是]|(?=要求|责令|督促)))"
+)
+# A clause that only names who leads ("由B9市政协牵头"): its act is in the next clause.
+_LEADS_ONLY_RE = re.compile(r"^(?:由)?[^，。]{0,20}?牵头$")
+
+
+def title_lead(clause: str) -> int:
+    """How many characters of ``clause`` are a run-in number or heading (0 when none, and
+    when no action verb opens what follows: "问题处理情况（1）针对…" stays whole)."""
+    m = _TITLE_LEAD_RE.match(clause)
+    if not m or m.end() >= len(clause) or cue.head_verb(clause[m.end() :]) is None:
+        return 0
+    return m.end()
+
+
+def opening_topic(clauses: Sequence[Clause]) -> str:
+    """The reply's opening 关于/针对…问题 clause, within its first three sentences ("" when
+    none): what a message reply without a 留言主题 answers."""
+    for c in clauses:
+        if c.sentence > 2:
+            break
+        if re.match(r"(?:关于|针对|对于)[^，。]{2,40}(?:问题|一事|情况|投诉|反映)”?$", c.text):
+            return c.text
+    return ""
 
 
 def _sentence_before(clauses: Sequence[Clause], first: int) -> list[str]:
@@ -240,19 +278,23 @@ def _sentence_before(clauses: Sequence[Clause], first: int) -> list[str]:
     return [c.text for c in clauses[:first] if c.sentence == previous and not c.is_heading]
 
 
-def _measure(text: str, clauses: Sequence[Clause], span: tuple[int, int], stage: Stage) -> Measure:
+def _measure(
+    text: str, clauses: Sequence[Clause], span: tuple[int, int], stage: Stage, topic: str
+) -> Measure:
     head = head_of_span(clauses, span)
     start, end = clauses[span[0]].start, clauses[span[1]].end
     stretch = text[start:end]
     before = [c.text for c in clauses[: span[0]] if c.sentence == clauses[head].sentence]
+    titled = clauses[title_clause(clauses, head, span[1])]
     return Measure(
         title=make_title(
-            text[clauses[title_clause(clauses, head, span[1])].start : end],
+            text[titled.start + title_lead(titled.text) : end],
             context="，".join(before),
             previous="" if before else "，".join(_sentence_before(clauses, span[0])),
             following="，".join(
                 c.text for c in clauses[span[1] + 1 :] if c.sentence == clauses[span[1]].sentence
             ),
+            topic=topic,
         ),
         text=stretch,
         stage=stage,

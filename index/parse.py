@@ -59,7 +59,9 @@ def parse_record(raw: RawRecord) -> Reply:
         raise ParseError(
             f"Row {doc_id} has an empty reply body; fill in the reply column or drop the row."
         )
-    measures, handling = read_measures(body, kind="message_reply")
+    measures, handling = read_measures(
+        body, kind="message_reply", topic=(fields.get("title") or "").strip()
+    )
     return Reply(
         doc_id=doc_id,
         kind="message_reply",

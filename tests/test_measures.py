@@ -22,9 +22,12 @@ from index.measures import (
     extract_measures,
     extract_policies,
     is_boilerplate,
+    opening_topic,
     read_measures,
     split_sentences,
     stages_of,
+    title_clause,
+    title_lead,
 )
 from index.reply import Handling, Measure, Policy, Reply, Source
 
@@ -583,3 +586,45 @@ def test_old_reply_json_without_the_new_fields_still_loads() -> None:
     assert reply.measures[0].actor is None and reply.measures[0].dates == ()
     assert reply.handling == () and reply.has_measures
     assert Reply.from_dict(reply.to_dict()) == reply
+
+
+# Round 9 of the titles: what read_measures hands to make_title (附件4 sentences outside every
+# split of bench/data/measures_sample.json).
+@pytest.mark.parametrize(
+    ("clause", "lead"),
+    [
+        ("第二要求门店在晚上9点以后关闭音响设备", 2),
+        ("第一时间赶赴现场", 0),  # an adverb, no number
+        # a heading whose rest opens with no act stays whole (its title comes from elsewhere)
+        ("问题处理情况（1）针对网友提出“B市B4区江山路侧压缩垃圾中转站是否办理了环保行政审批”"
+         "中的相关问题", 0),
+    ],
+)  # fmt: skip
+def test_title_lead_is_a_run_in_number(clause: str, lead: int) -> None:
+    assert title_lead(clause) == lead
+
+
+def test_a_clause_that_only_says_who_leads_gives_way_to_the_act() -> None:
+    clauses = split_clauses(
+        "火灾发生后，A7县规建局牵头，组织县消防大队、县安监、县住保等相关职能部门对深业睿城"
+        "E01-E04栋同一户型进行消防安全隐患大排查。"
+    )
+    assert title_clause(clauses, 1, 2) == 2
+    assert title_clause(clauses, 1, 1) == 1  # alone in its measure it stays
+
+
+def test_the_replys_topic_names_what_a_bare_verb_looked_into() -> None:
+    body = (
+        "您的留言已收悉，现回复如下：接到留言后，我们立即进行了调查核实。"
+        "经查，该游乐园已于2019年5月停业整顿。"
+    )
+    titled = read_measures(body, kind="message_reply", topic="反映A8县鹏泰百货三楼游乐园问题")[0]
+    assert titled[0].title == "调查核实A8县鹏泰百货三楼游乐园问题"
+    assert read_measures(body, kind="message_reply")[0][0].title == "调查核实"
+
+
+def test_without_a_record_title_the_opening_about_clause_is_the_topic() -> None:
+    body = "关于您反映的“A7县明诚驾校退费难的问题”，我局非常重视。我们立即进行了调查核实。"
+    assert opening_topic(split_clauses(body)) == "关于您反映的“A7县明诚驾校退费难的问题”"
+    titles = [m.title for m in extract_measures(body, kind="message_reply")]
+    assert "调查核实A7县明诚驾校退费难问题" in titles
