@@ -10,11 +10,10 @@ boundaries, at a phrase end, never inside a figure. A verb with no object of its
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from index import measure_cues as cue
 from index.measure_pos import tag
-from index.measure_title_fit import MAX_TITLE, PREPOSITIONS, fit
+from index.measure_title_fit import MAX_TITLE, fit
 from index.measure_title_front import HEAD_JUNK_RE, drop_adverbials, strip_front
 from index.measure_title_mend import (
     aim_of,
@@ -34,6 +33,7 @@ from index.measure_title_phrase import (
     with_subject,
 )
 from index.measure_title_topic import with_topic
+from index.measure_title_verb import PLACE_OPENERS, has_object, verb_phrase
 
 _CLAUSE_RE = re.compile(r"[，；;：。！？]|[,:](?!\d)")  # not inside 6:00 or 1,000
 # Clauses that only set the scene or a condition: never the title's clause.
@@ -41,11 +41,6 @@ _SCENE_RE = re.compile(
     r"(?:后|时|期间|以来|之后|过程中|基础上|之下|情况下|范围内|的|方面)$"
     r"|^(?:接到|收到|为了?|如果?|若|凡|只要|一旦|按照|根据|依据|依照|通过|经过|随着|考虑到?|鉴于|由于)"
     r"|来看$|^(?!对)[^，。]{0,12}?发现(?!的)"
-)
-# A title's own verb is never one of these (copulas, auxiliaries, the filler verbs).
-_NOT_TITLE_VERB = frozenset(
-    "是 有 为 在 将 把 对 会 要 能 可 可以 应 应当 需要 已 已经 进行 予以 作出 到 达到 属于 "
-    "系 成为 使 让 由 被 通过 经过 按照 根据".split()
 )
 # 进行了解 is "looked into" (了解 stays); 进行了解释 is "explained" (了 goes).
 _FILLER_RE = re.compile(
@@ -63,8 +58,6 @@ _SUBJECT_END_RE = re.compile(
     r"|今年|明年|年底|年内|将于|将会|也将|将(?=对|在|与|按|于|把|继续|进一步|加[强大快]|持续|积极"
     r"|严格|及时|尽快|逐步|依法|全面|再)|按照?[^，。]{1,12}?要求|根据|依据|于(?=\d)|力争|(?:从|自)(?=\d)"
 )
-# "到现场查看": where the act happened stays with its verb.
-_PLACE_OPENERS = ("到", "赴", "深入", "前往")
 # A verb phrase may open with one of these and its object (对占道摊主宣传教育).
 _TOPIC_HEAD_RE = re.compile(r"(?:工作|情况|问题|事项|项目|工程|手续|任务)$")
 # A campaign held (进行“百日会战”整治行动): 进行 is its verb, read as 开展.
@@ -86,11 +79,6 @@ _STATE_RE = re.compile(
 )
 # A figure of an act named just before: 规划面积 belongs to 规划建设…, 总投资 to 投资….
 _FIGURE_OF_RE = re.compile(r"^(?:总|计划)?(规划|建设|投资|改造|新建)(?:面积|规模|总投资|金额|总长)")
-# The last word of a unit's name ("县房屋安全鉴定办公室", "指挥部").
-_UNIT_NAME_END_RE = re.compile(
-    r"(?:政府|局|委|办|办公室|所|站|队|中心|公司|部门|街道|社区|指挥部|小组)$"
-)
-_TIME_UNITS = frozenset("天 年 月 日 周 次 季 季度 星期".split())  # 每年… is when, not a rate
 # The object is a generic noun ("加强对X的管理"): X is what the action is about.
 # Others named before the main verb: "会同市市场监管局研究制定…" is 研究制定….
 # Words of replies jieba splits ("约|谈", "棚|改"): a title must not start inside them.
@@ -144,7 +132,7 @@ def _title(text: str, context: str, previous: str, following: str) -> str:
             return _no_new_repeats(_from_word_start(title, act), act)
     if not states and all(map(names_units, rests)):  # only a time or who acts
         nxt = _CLAUSE_RE.split(_NOTE_RE.sub("", following).strip("，,；; "))[0].strip()
-        opens = cue.head_verb(nxt) or strip_front(nxt).startswith(_PLACE_OPENERS)
+        opens = cue.head_verb(nxt) or strip_front(nxt).startswith(PLACE_OPENERS)
         acts = nxt and opens and not _FINDING_RE.search(nxt)
         title = _clause_title(nxt, subject, about) if acts else None
         if title:  # the scene the text sets ("从12月10日起") and the act that follows it
@@ -199,7 +187,7 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     if stage and stage.start() >= 2 and _is_topic(rest[: stage.start()]):
         topic, rest = rest[: stage.start()], strip_front(rest[stage.start() :])
     words = tag(_FILLER_RE.sub("", _CAMPAIGN_RE.sub("开展", rest)))
-    found = _verb_phrase(words)
+    found = verb_phrase(words)
     if found is None:
         return None
     start, verb = found
@@ -211,8 +199,8 @@ def _clause_title(clause: str, subject: str, about: str = "") -> str | None:
     disposed = "把" + SUBJECT_TAIL_RE.sub("", topic) + title
     if words[verb][0] in ("纳入", "列入") and topic and not before and len(disposed) <= MAX_TITLE:
         title = disposed  # "预收费全部纳入…" is 把预收费纳入…
-    acts_only = about and not topic and not _has_object(words[verb:], vn_object=False)
-    if not before and (acts_only or not _has_object(words[verb:])):
+    acts_only = about and not topic and not has_object(words[verb:], vn_object=False)
+    if not before and (acts_only or not has_object(words[verb:])):
         # "对于该酒吧的整改落实情况，我局将持续跟踪": what 跟踪 is about came first.
         if about and not topic and len(about) <= 12:
             title = title + about
@@ -234,87 +222,6 @@ def _is_topic(text: str) -> bool:
     if re.match(r"将|会|要", text) and any(cue.ACTION_VERB_RE.fullmatch(w) for w, _ in tag(text)):
         return False
     return not cue.ACTION_VERB_RE.match(text) or bool(_TOPIC_HEAD_RE.search(text))
-
-
-def _verb_phrase(words: Sequence[tuple[str, str]]) -> tuple[int, int] | None:
-    """Where the title starts and where its verb is: a 对/为/把… phrase before the verb
-    stays with it ("为65岁以上老年人提供签约服务"), a noun before it does not."""
-    verb = _first_verb(words)
-    if verb is None:
-        return None
-    for k, (word, flag) in enumerate(words[: verb + 1]):
-        if word == "将" and k + 1 < len(words) and words[k + 1][1].startswith("v"):
-            continue  # "将加强对…": 将 is "will", not the 将 of disposal
-        if (
-            (word in PREPOSITIONS and (k == 0 or flag in ("p", "c", "d")))
-            or (word in _PLACE_OPENERS and k < verb)
-            or (k == 0 and word in ("和", "跟"))
-        ):
-            # after 对/把/与… only a verb of the cue list ends the phrase ("对您所诉情况了解")
-            after = _first_verb(words[k + 1 :], cue_only=True)
-            end = k + 1 + after if after is not None else verb
-            if end <= k:
-                return verb, verb
-            if word == "由" and not _has_digit(words[k:end]):
-                at = _after_unit(words, k, end)  # 由+unit names the actor, a field of its own
-                return at, at
-            return k, end
-    if (
-        verb >= 2
-        and words[verb - 2][0] == "每"
-        and words[verb - 1][1] == "q"
-        and (words[verb - 1][0] not in _TIME_UNITS)
-    ):
-        return verb - 2, verb  # "每台补助15万元": the rate is part of the act
-    if verb >= 1 and re.fullmatch(r"每[^天年月日周次季]", words[verb - 1][0]):
-        return verb - 1, verb  # "每户补贴2.53万元" (每户 is one word)
-    return verb, verb
-
-
-def _after_unit(words: Sequence[tuple[str, str]], k: int, end: int) -> int:
-    """Where the act after 由+unit starts: after the unit's name, whose own words may be
-    verbs ("由县房屋安全鉴定办公室委托…": 鉴定 is part of the name)."""
-    for j in range(k + 1, min(len(words), k + 8)):
-        if _UNIT_NAME_END_RE.search(words[j][0]) and j + 1 < len(words):
-            while j + 2 < len(words) and _UNIT_NAME_END_RE.search(words[j + 1][0]):
-                j += 1  # "由市委|市政府": units named together
-            if end > j + 1:
-                return end  # the act follows the unit's name: nothing inside it
-            if words[j + 1][0] in ("及", "和", "、", "与"):
-                continue  # "由县公安局及相关责任单位督促": the next unit
-            if not words[j + 1][1].startswith(("p", "d", "t", "m", "eng", "x", "c")):
-                return j + 1  # the tagger reads some acts as nouns (委托)
-            after = _first_verb(words[j + 1 :])
-            return j + 1 + after if after is not None else end
-    return end
-
-
-def _has_digit(words: Sequence[tuple[str, str]]) -> bool:
-    """Whether a figure stands in ``words`` (not a place code: A8县)."""
-    return any(ch.isdigit() for w, _ in words for ch in re.sub(r"[A-Z]\d+", "", w))
-
-
-def _first_verb(words: Sequence[tuple[str, str]], *, cue_only: bool = False) -> int | None:
-    """Index of the first word that is an action verb (the cue list, else jieba's v tags)."""
-    for i, (word, flag) in enumerate(words):
-        if word in _NOT_TITLE_VERB:
-            continue
-        if cue_only:
-            if cue.ACTION_VERB_RE.fullmatch(word):
-                return i
-        elif cue.ACTION_VERB_RE.match(word) or flag.startswith("v") or flag == "l":
-            return i
-    return None
-
-
-def _has_object(words: Sequence[tuple[str, str]], *, vn_object: bool = True) -> bool:
-    """Whether the verb phrase ``words`` (verb first) names something besides verbs (a
-    verbal noun counts unless ``vn_object`` is false: 跟踪检查 names no thing)."""
-    return any(
-        (flag == "vn" and vn_object)
-        or not (flag.startswith(("v", "d", "a", "l", "u", "x")) or cue.ACTION_VERB_RE.fullmatch(w))
-        for w, flag in words[1:]
-    )
 
 
 def _word_starts(text: str, at: int) -> bool:
