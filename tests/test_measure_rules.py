@@ -401,3 +401,43 @@ def test_a_supervising_office_passing_the_case_on_is_a_referral(
     text: str, kind: str | None
 ) -> None:
     assert handling_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "现经调查了解",  # dev2 m283
+        "经东山街道调查了解",  # dev2 m302: whose investigation, then the finding
+        "经市交通运输局同意",  # dev2 m294: a consent frames the act after it
+        "在法规出台之前",  # dev2 m310
+        "为了加强小区车辆出入管理和安全",  # dev2 m305: a purpose with no act of its own
+        "我局将以此为契机",  # dev2 m296
+    ],
+)
+def test_findings_consents_and_purposes_of_round_6_are_lead_ins(text: str) -> None:
+    assert is_lead_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "经调查，已责令该店停业整顿",  # the act after the lead-in stays an act
+        "为加强管理已在小区门口安装了道闸",  # a purpose with its act in the same clause
+        "将于年底之前完成改造",
+    ],
+)
+def test_acts_with_a_lead_of_round_6_are_not_lead_ins(text: str) -> None:
+    assert not is_lead_in(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("已作出批示，交由相关单位办理", "referral"),  # dev2 m315
+        ("我局已将平台网友举报的问题反馈至B4区分局", "referral"),  # dev2 m248
+        ("立即批转局属单位市燃气热力和照明事务中心办理", "referral"),  # dev2 m313
+        ("我局将把处理结果反馈至您", None),  # back to the citizen: no one else handles it
+    ],
+)
+def test_passing_a_case_down_is_a_referral(text: str, kind: str | None) -> None:
+    assert handling_kind(text) == kind
