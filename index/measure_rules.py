@@ -1,7 +1,8 @@
 """Rules beside the learned clause model of :mod:`index.measures`, where the genre is regular.
 
 The model sees few examples (the dev split of the labelled sample), so what the genre says
-plainly is said here: a lead-in ("经调查了解，" / "交通事故发生后，") never heads a measure; in a
+plainly is said here: a lead-in (:mod:`index.measure_leads`: "经调查了解，" / "交通事故发生后，")
+never heads a measure; in a
 message reply an action verb after 并/同时, after a named unit or with 了 does,
 and a noun phrase, the citizen's part, a list intro or an explanation (可/应, 是) does not;
 in a formal reply the action clauses inside numbered sections do. Each rule was kept when
@@ -16,36 +17,10 @@ from collections.abc import Mapping, Sequence
 from index import measure_cues as cue
 from index.clauses import Clause
 from index.measure_features import ClauseCues, clause_cues_cached, intro_of
+from index.measure_leads import is_lead_in
 
-__all__ = ["apply_rules", "frames_next", "is_lead_in", "parallel_act"]
+__all__ = ["apply_rules", "parallel_act"]
 
-_LEAD_CLAUSE_RE = re.compile(
-    r"^(?:接到|收到|在|自|从|截至|截止|经过?)[^，。]{0,30}(?:后|时|期间|以来|之后|过程中|中)$"
-    r"|^(?:依据|根据|按照|依照|结合|围绕|针对|对照)[^，。]{0,40}(?:》|号|规定|要求|精神|规划|部署"
-    r"|安排|计划|原则|情况|问题|实际|需要|标准|方案|意见|通知|文件)[）)]?$"
-    # A subordinate clause: "交通事故发生后", "…修建时", "…以来" set the scene of the next one.
-    r"|(?:(?<![及随按准定临小同])时|(?<![然最之而其此今以落善])后|以来|期间|过程中|之际|之前)$"
-    r"|针对[^，。]{0,20}$|在[^，。]{0,30}(?:指导|领导|帮助|支持|推动|努力)下$"
-    r"|^经过?[^，。]{0,30}(?:努力|争取|协调|推进|推动)$"
-    r"|^(?:我[办局委队所司院]|[^，。]{0,8}(?:局|委|办|队|所|组|人员))?经过?(?:调查|核实|核查|了解|查|走访"
-    r"|现场|实地|认真|仔细|多方)[^，。]{0,10}$"
-    # "现经调查了解", "经东山街道调查了解", "经市交通运输局同意": whose finding or consent
-    r"|^现?经过?[^，。]{2,16}?(?:调查|核实|核查|了解|同意|批准|审核|研究)(?:了解|核实)?$"
-)
-# A condition, a purpose or a topic before the act it frames (如…未能…，我局将…). The
-# training labels take such a clause for the head, so the model may call the act after it
-# a continuation: see ``frames_next``.
-_FRAME_RE = re.compile(
-    r"^(?:如果|若|一旦|如(?=[^，。]{0,30}(?:未|不|没|无|发现|需|确)))[^，。]{0,40}$"
-    r"|为了?(?:贯彻|落实|进一步|切实|更好地?|解决|加强|确保|保障)[^，。]{0,60}"
-    r"(?:精神|要求|部署|指示|问题|工作)$"
-    r"|^(?:对于?|关于)[^，。]{0,40}(?:一事|事宜)$"
-    r"|在[^，。]{0,15}(?:工作中|期间)$|定于[^，。]{0,15}[前后]$"
-    r"|^待[^，。]{2,30}(?:后|到位|完成|结束)$|[^，。]{2}之后$"
-    # a purpose clause that holds no act of its own ("为了加强小区车辆出入管理和安全")
-    r"|^为了?(?:贯彻|落实|进一步|切实|更好地?|解决|加强|确保|保障)(?![^，。]*(?:已|将|了))[^，。]{0,40}$"
-    r"|以此为契机$"
-)
 # Message-reply clauses that do not state an action: a noun phrase ("已办理补卡手续的"),
 # what the citizen did or may do, an explanation (可/应 without 已/将), a copula ("…是…").
 _NOUN_PHRASE_RE = re.compile(r"的$")
@@ -103,9 +78,7 @@ def apply_rules(
         inherited = subject if c.position > 0 and not own else ""
         subject = own or inherited
         after_lead_in = prev_lead and c.position > 0
-        prev_lead = bool(
-            len(info.rest) < 2 or _LEAD_CLAUSE_RE.search(c.text) or _FRAME_RE.search(c.text)
-        )
+        prev_lead = is_lead_in(c.text)
         if prev_lead:
             out.append(_with_head(q, 0.0))
             unit_act = False
@@ -306,18 +279,3 @@ def _with_head(p: dict[str, float], head: float) -> dict[str, float]:
     share = (1.0 - head) / rest if rest > 0 else 0.0
     return {"H": head, "C": p["C"] * share if rest > 0 else (1 - head) / 2,
             "O": p["O"] * share if rest > 0 else (1 - head) / 2}  # fmt: skip
-
-
-def is_lead_in(text: str) -> bool:
-    """A clause that only sets time or circumstance: nothing left once lead words go."""
-    return (
-        len(clause_cues_cached(text).rest) < 2
-        or bool(_LEAD_CLAUSE_RE.search(text))
-        or frames_next(text)
-    )
-
-
-def frames_next(text: str) -> bool:
-    """A condition, purpose or topic clause (如…未能…, 为贯彻…精神, 对…一事) that frames
-    the act after it."""
-    return bool(_FRAME_RE.search(text))

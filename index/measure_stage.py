@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from index import measure_cues as cue
 from index.clauses import Clause
 from index.measure_features import Features, intro_of, stage_features
+from index.measure_leads import is_lead_in
 from index.measure_model import LinearModel
-from index.measure_rules import is_lead_in
 from index.reply import Stage
 
 __all__ = ["head_of_span", "span_stage_features", "stages_of"]

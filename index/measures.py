@@ -36,8 +36,9 @@ from index.measure_fields import (
     extract_policies,
     find_actor,
 )
+from index.measure_leads import is_lead_in
 from index.measure_model import MeasureModel, default_model
-from index.measure_rules import apply_rules, is_lead_in, parallel_act
+from index.measure_rules import apply_rules, parallel_act
 from index.measure_stage import head_of_span, span_stage_features, stages_of
 from index.measure_title import make_title
 from index.normalize import is_date_line, normalize_text

@@ -6,8 +6,9 @@ import pytest
 
 from index.clauses import split_clauses
 from index.handling import handling_kind
+from index.measure_leads import is_lead_in
 from index.measure_model import LinearModel
-from index.measure_rules import apply_rules, is_lead_in, parallel_act
+from index.measure_rules import apply_rules, parallel_act
 from index.measures import decode_spans, extract_measures, stages_of
 
 
