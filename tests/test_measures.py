@@ -14,6 +14,7 @@ from index.handling import referral_unit
 from index.measure_fields import extract_dates, find_actor
 from index.measure_model import LinearModel, MeasureModel, default_model, read_measure_model
 from index.measure_title import make_title
+from index.measure_title_input import opening_topic, title_clause, title_lead
 from index.measures import (
     apply_rules,
     decode_spans,
@@ -22,12 +23,9 @@ from index.measures import (
     extract_measures,
     extract_policies,
     is_boilerplate,
-    opening_topic,
     read_measures,
     split_sentences,
     stages_of,
-    title_clause,
-    title_lead,
 )
 from index.reply import Handling, Measure, Policy, Reply, Source
 
