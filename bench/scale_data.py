@@ -17,9 +17,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.build import record_text
 from index.engine import DenseIndex, KeywordIndex
 from index.keyword import Bm25Keyword
+from index.record_terms import record_tokens
 from index.reply import Chunk, Reply
 from index.segment import Segmenter
 from index.store import LoadedIndex, open_index
@@ -59,7 +59,7 @@ def load_source(index_dir: Path, *, tokenize: bool = True) -> Source:
         index=index,
         record_passages=[np.array(rows[r.doc_id], dtype=np.int64) for r in index.replies],
         passage_tokens=[split(c.text) for c in index.chunks],
-        record_tokens=[split(record_text(r)) for r in index.replies],
+        record_tokens=[record_tokens(r, split) if tokenize else [] for r in index.replies],
     )
 
 

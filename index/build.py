@@ -34,7 +34,8 @@ from index.dense import FLAT_BELOW, FaissDense
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.keyword import Bm25Keyword
 from index.partial import PartialVectors
-from index.reply import Chunk, Reply, Skipped
+from index.record_terms import record_tokens
+from index.reply import Chunk, Skipped
 from index.reuse import Previous, code_fingerprint, load_previous, reuse_data, text_key
 from index.segment import Segmenter, harvest_terms
 from index.versions import package_versions
@@ -46,7 +47,6 @@ __all__ = [
     "build_index",
     "ensure_index",
     "load_replies",
-    "record_text",
     "text_key",
 ]
 
@@ -111,7 +111,7 @@ def build_index(
     with clock("segment"):
         segmenter = factory(harvest_terms(parsed.replies))
         cut = Tokens(segmenter, previous.tokens_for(segmenter.dictionary_hash))
-        tokens = ([cut(c.text) for c in chunks], [cut(record_text(r)) for r in parsed.replies])
+        tokens = ([cut(c.text) for c in chunks], [record_tokens(r, cut) for r in parsed.replies])
     with clock("keyword"):
         keyword = (Bm25Keyword.build(tokens[0]), Bm25Keyword.build(tokens[1]))
     with clock("dedup"):
@@ -269,17 +269,6 @@ def embed_passages(
     if not chunks:
         return np.zeros((0, embedder.dimension), dtype=np.float32), 0
     return np.stack([vectors[k] for k in keys]).astype(np.float32), len(todo)
-
-
-def record_text(reply: Reply) -> str:
-    """What the record-level BM25 reads: the title, what was asked, and the whole answer.
-
-    Short topic queries often have their words spread over the message and the reply;
-    a passage holds only part of them, the record all of them.
-    """
-    return "\n".join(
-        x for x in (reply.proposal_title, reply.title, reply.question, reply.body) if x
-    )
 
 
 def build_manifest(

@@ -27,7 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 2  # 2: passages carry their field (question or reply); record-level BM25
+# 2: passages carry their field (question or reply); record-level BM25.
+# 3: the record-level BM25 also holds character bigrams (index/record_terms.py).
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 REPLIES = "replies.jsonl"

@@ -24,13 +24,13 @@ from index.build import (
     BuildReport,
     build_manifest,
     load_replies,
-    record_text,
     text_key,
 )
 from index.chunk import chunk_reply
 from index.dedup import near_duplicate_groups
 from index.embed import Embedder
 from index.partial import PartialVectors
+from index.record_terms import record_tokens
 from index.reply import Chunk
 from index.segment import Segmenter, harvest_terms
 from index.store_spec import StoreSpec
@@ -116,7 +116,7 @@ def tokenize(payload: store.Payload, segmenter: Segmenter) -> milvus_store.Token
     """The keyword tokens of every passage and record, exactly as the local build makes them."""
     return milvus_store.Tokens(
         passages=[segmenter.tokenize(c.text) for c in payload.chunks],
-        records=[segmenter.tokenize(record_text(r)) for r in payload.replies],
+        records=[record_tokens(r, segmenter.tokenize) for r in payload.replies],
     )
 
 

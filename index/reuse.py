@@ -33,6 +33,17 @@ from index.reply import Chunk, RawRecord, Reply
 logger = logging.getLogger(__name__)
 
 REUSE_VERSION = 1
+# What must match between the live manifest and the one a build would write to keep the live
+# generation as it is (the time fields differ by nature).
+_SAME_IN_MANIFESTS = (
+    "format_version",
+    "model",
+    "dictionary_hash",
+    "counts",
+    "versions",
+    "settings",
+    "skipped",
+)
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -82,16 +93,15 @@ class Previous:
     def unchanged(self, now: store.Manifest, raw_keys: list[str]) -> bool:
         """True when a build would write what the live generation holds already.
 
-        ``now`` is the manifest this build would write (its time fields aside): same model,
-        settings, segmenter, package versions and skips; the same raw records in the same
+        ``now`` is the manifest this build would write (its time fields aside): same format,
+        model, settings, segmenter, package versions and skips; the same raw records in the same
         order (each taken over whole, which the caller checks). Every file is then checked, so an
         index damaged since is rebuilt rather than kept.
         """
         live = self.manifest
         if live is None or self.paths is None or raw_keys != self.raw_keys:
             return False
-        same = ("model", "dictionary_hash", "counts", "versions", "settings", "skipped")
-        if any(getattr(live, name) != getattr(now, name) for name in same):
+        if any(getattr(live, name) != getattr(now, name) for name in _SAME_IN_MANIFESTS):
             return False
         try:
             store.verify_checksums(self.paths, live)
@@ -111,7 +121,7 @@ def load_previous(
     """The reusable parts of the live generation at ``index_dir``, checked against its manifest."""
     try:
         paths = store.live_generation(index_dir)
-        manifest = store.read_manifest(paths)
+        manifest = store.read_manifest(paths, any_format=True)
         names = [REPLIES, PASSAGES, VECTORS, REUSE]
         store.verify_checksums(paths, manifest, only=names)
         return _read(paths, manifest, model, code=code, with_vectors=with_vectors)

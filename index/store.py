@@ -173,8 +173,12 @@ def has_index(index_dir: Path) -> bool:
     return (index_dir / CURRENT).is_file()
 
 
-def read_manifest(paths: IndexPaths) -> Manifest:
-    """Parse ``manifest.json``, check its own checksum and its format version."""
+def read_manifest(paths: IndexPaths, *, any_format: bool = False) -> Manifest:
+    """Parse ``manifest.json``, check its own checksum and its format version.
+
+    ``any_format`` lets a rebuild read an older generation's manifest to reuse its vectors
+    (they depend only on the passage text and the model, not on the format).
+    """
     path = paths.file(MANIFEST)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -185,7 +189,8 @@ def read_manifest(paths: IndexPaths) -> Manifest:
             f"{path} is unreadable ({type(exc).__name__}: {exc}). "
             + rebuild_hint(paths.root.parent)
         ) from exc
-    if manifest.format_version != FORMAT_VERSION:  # first: another version seals differently
+    # The version first: another version may seal the manifest differently.
+    if manifest.format_version != FORMAT_VERSION and not any_format:
         raise IndexMismatch(
             f"Index at {paths.root.parent} has format version {manifest.format_version} "
             f"({path}); this version of 先例 reads version {FORMAT_VERSION}. "

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.docnum import BOOK_TITLE_RE, find_doc_numbers
+from index.record_terms import char_bigrams
 from search.errors import QueryError
 from search.intent import read_intent
 from search.settings import SearchSettings
@@ -36,6 +37,7 @@ class PreparedQuery:
     doc_numbers: tuple[str, ...]
     titles: tuple[str, ...]
     topic: str = ""  # the text without the framing of a question (see search/intent.py)
+    bigrams: tuple[str, ...] = ()  # the topic's character bigrams; none for a pasted text
     wants_measures: bool = False
 
 
@@ -62,8 +64,14 @@ def prepare_query(
         doc_numbers=tuple(find_doc_numbers(text)),
         titles=tuple(dict.fromkeys(m["title"].strip() for m in BOOK_TITLE_RE.finditer(text))),
         topic=topic,
+        bigrams=() if settings.is_pasted(len(text)) else _bigrams(topic, settings.max_terms),
         wants_measures=intent.wants_measures,
     )
+
+
+def _bigrams(topic: str, limit: int) -> tuple[str, ...]:
+    """The topic's distinct character bigrams, first ``limit`` of them (see record_terms)."""
+    return tuple(dict.fromkeys(char_bigrams(topic)))[:limit]
 
 
 def clean_query(raw: str) -> str:

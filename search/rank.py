@@ -2,7 +2,8 @@
 
 A record (one reply with the question it answers) is ranked from all its passages: the
 dense and keyword passage rankings each become a record ranking (a record at its best
-passage), the record-level BM25 ranks whole records, and RRF fuses them — so a dense hit
+passage), the record-level BM25 ranks whole records (once by the query's words, once by
+its character bigrams, see :mod:`index.record_terms`), and RRF fuses them — so a dense hit
 on the citizen's message and a keyword hit on the reply add up. The priors of
 :mod:`search.priors` follow (thin and very long answers damped, measures lifted for a
 question that asks for them), and records whose own 文号 or 《title》 the query names go
@@ -157,9 +158,13 @@ class Ranker:
         terms = [*query.terms, *query.doc_numbers, *query.titles]
         found = [self._keyword(terms, allowed, depth, share) for allowed, share in sides]
         rankings = [Ranking(_merged(found, depth), settings.keyword_weight)]
-        if settings.record_keyword_weight > 0:
-            _, rec = self.index.record_keyword.search(terms, depth, records)
-            rankings.append(Ranking(rec.tolist(), settings.record_keyword_weight, True))
+        for weight, record_terms in (
+            (settings.record_keyword_weight, terms),
+            (settings.bigram_weight, list(query.bigrams)),
+        ):
+            if weight > 0 and record_terms:
+                _, rec = self.index.record_keyword.search(record_terms, depth, records)
+                rankings.append(Ranking(rec.tolist(), weight, True))
         exact = self._citing(query, passages)
         if exact:
             rankings.append(Ranking(exact, settings.exact_weight))

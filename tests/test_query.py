@@ -41,3 +41,12 @@ def test_doc_numbers_and_titles_are_found_in_any_bracket_style() -> None:
     )
     assert prepared.doc_numbers == ("焦政〔2018〕7号",)
     assert prepared.titles == ("关于支持制造业的十条意见",)
+
+
+def test_a_typed_query_sends_its_topic_bigrams_and_a_pasted_text_none() -> None:
+    typed = prepare_query("物业锁电梯，以往是怎么答复的？", _tokens, _idf, SETTINGS)
+    assert typed.topic.startswith("物业锁电梯")
+    assert typed.bigrams[:4] == ("bi:物业", "bi:业锁", "bi:锁电", "bi:电梯")
+    assert not any("答复" in b for b in typed.bigrams)  # the framing is cut first
+    pasted = prepare_query("小区物业为了催缴物业费锁了电梯。" * 20, _tokens, _idf, SETTINGS)
+    assert SETTINGS.is_pasted(len(pasted.text)) and pasted.bigrams == ()

@@ -170,3 +170,23 @@ def test_an_acknowledgment_does_not_outrank_a_real_answer(tmp_path: Path) -> Non
     flat = searcher.with_settings(replace(searcher.settings, thin_answer_factor=1.0))
     undamped = {h.doc_id: h.score for h in flat.search("幸福路路灯不亮", k=2)}
     assert hits[1].score == pytest.approx(undamped["1"] * searcher.settings.thin_answer_factor)
+
+
+def test_characters_find_a_record_whose_words_jieba_cut_differently(tmp_path: Path) -> None:
+    # 单车乱停 is cut to 单车; the message's 电动车乱停乱放 to 电动车 / 乱放: no shared word,
+    # but the bigrams 车乱 and 乱停 are in both.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "board.csv").write_text(
+        "留言编号,留言主题,留言详情,答复意见,答复时间\n"
+        "1,小区门口乱停放,小区门口电动车乱停乱放，堵住了消防通道。,"
+        "网友：您好！经物业核实，已在门口划定停放区，并安排专人每日巡查。,2020/1/9\n"
+        "2,幸福路路灯坏了,幸福路一段路灯不亮，请修理。,"
+        "网友：您好！经区城管局核实，已于1月5日更换线路并恢复照明。,2020/1/9\n",
+        encoding="utf-8",
+    )
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    searcher = Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
+    assert [h.doc_id for h in searcher.search("单车乱停", k=2, mode="keyword")] == ["1"]
+    words_only = searcher.with_settings(replace(searcher.settings, bigram_weight=0.0))
+    assert words_only.search("单车乱停", k=2, mode="keyword") == []

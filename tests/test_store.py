@@ -94,3 +94,20 @@ def test_the_model_mismatch_message_names_a_milvus_store_with_store(fake_index: 
         store.check_model(manifest, loaded, Path("milvus:data/x.db"))
     assert "python -m search --store milvus:data/x.db --model" in str(info.value)
     assert "--index" not in str(info.value)
+
+
+def test_a_rebuild_after_a_format_change_reuses_the_vectors(tmp_path: Path) -> None:
+    from index.build import build_index
+    from tests.conftest import BUNDLED_CORPUS
+
+    first = build_index([BUNDLED_CORPUS], tmp_path / "idx", embedder=FakeEmbedder())
+    live = store.live_generation(tmp_path / "idx")
+    manifest = json.loads(live.file(store.MANIFEST).read_text(encoding="utf-8"))
+    manifest["format_version"] = store.FORMAT_VERSION - 1
+    manifest.pop("manifest_sha256")  # as an older build wrote it
+    live.file(store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(store.IndexMismatch, match="format version"):
+        Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
+    again = build_index([BUNDLED_CORPUS], tmp_path / "idx", embedder=FakeEmbedder())
+    assert again.embedded == 0 and again.reused == first.reused + first.embedded
+    assert Searcher.load(tmp_path / "idx", embedder=FakeEmbedder()).search("停车", k=1)
