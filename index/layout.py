@@ -70,6 +70,15 @@ class ModelInfo:
     dimension: int
     precision: str
 
+    def same_vectors(self, other: ModelInfo) -> bool:
+        """Whether the two embed every text alike: the same weights, dimension and precision.
+
+        The name is how the model was spelled (``data/tuned-e5`` or its absolute path), so a
+        rebuild that names the same folder differently still reuses the vectors.
+        """
+        mine = (self.fingerprint, self.dimension, self.precision)
+        return mine == (other.fingerprint, other.dimension, other.precision)
+
 
 @dataclass(frozen=True)
 class Manifest:

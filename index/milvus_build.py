@@ -132,7 +132,7 @@ def _reusable(client: MilvusClient, model: store.ModelInfo) -> dict[str, np.ndar
     if live is None:
         return {}
     manifest, vectors = live
-    if manifest.model != model:
+    if not manifest.model.same_vectors(model):
         logger.info("live Milvus generation was built by another model: embedding everything")
         return {}
     return vectors

@@ -143,7 +143,7 @@ def _read(
     chunk_lines = paths.file(PASSAGES).read_text(encoding="utf-8").splitlines()
     chunks = [Chunk.from_dict(json.loads(line)) for line in chunk_lines]
     previous = Previous(manifest=manifest, paths=paths)
-    if with_vectors and manifest.model == model:
+    if with_vectors and manifest.model.same_vectors(model):
         vectors = np.load(paths.file(VECTORS), allow_pickle=False)
         previous.vectors = {text_key(c.text): v for c, v in zip(chunks, vectors, strict=True)}
     reuse_file = paths.file(REUSE)

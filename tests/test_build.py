@@ -276,3 +276,15 @@ def test_an_up_to_date_index_is_kept_untouched_unless_damaged(tmp_path: Path) ->
     )
     assert not repaired.up_to_date
     store.open_index(index_dir)  # loads again
+
+
+def test_the_same_model_spelled_another_way_reuses_its_vectors(tmp_path: Path) -> None:
+    corpus = _copy_corpus(tmp_path)
+    first = build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    renamed = FakeEmbedder()
+    renamed.name = "/srv/models/fake-hash-64"  # data/tuned-e5 then its absolute path
+    again = build_index([corpus], tmp_path / "idx", embedder=renamed)
+    assert again.embedded == 0 and again.reused == first.passages
+    in_bfloat16 = FakeEmbedder()
+    in_bfloat16.precision = "bfloat16"  # other vectors for the same text: embedded anew
+    assert build_index([corpus], tmp_path / "idx", embedder=in_bfloat16).reused == 0
