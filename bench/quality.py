@@ -89,6 +89,7 @@ ABLATIONS: dict[str, SearchSettings] = {
     "hybrid-pasted-question-weight-1": replace(DEFAULT, pasted_question_weight=1.0),
     "hybrid-no-measure-bonus": replace(DEFAULT, measure_bonus=0.0),
     "hybrid-no-record-bm25": replace(DEFAULT, record_keyword_weight=0.0),
+    "hybrid-no-bigrams": replace(DEFAULT, bigram_weight=0.0),
     "hybrid-no-framing-cut": replace(DEFAULT, strip_framing=False),
     "hybrid-no-priors": replace(
         DEFAULT, thin_answer_factor=1.0, long_answer_factor=1.0, measure_bonus=0.0
