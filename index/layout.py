@@ -132,6 +132,11 @@ class IndexPaths:
         return sorted(p.relative_to(self.root).as_posix() for p in files)
 
 
-def rebuild_hint(index_dir: Path) -> str:
-    """The command that rebuilds an index, for error messages."""
-    return f"Rebuild it with: python -m index build --corpus CORPUS --index {index_dir} --fresh"
+def rebuild_hint(index_dir: Path, *, fresh: bool = True) -> str:
+    """The command that rebuilds an index, for error messages.
+
+    ``fresh`` starts from nothing (a damaged index); without it the build reuses what it can,
+    such as the vectors of an index written in an older format.
+    """
+    command = f"python -m index build --corpus CORPUS --index {index_dir}"
+    return f"Rebuild it with: {command}" + (" --fresh" if fresh else " (its vectors are reused)")

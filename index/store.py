@@ -194,7 +194,7 @@ def read_manifest(paths: IndexPaths, *, any_format: bool = False) -> Manifest:
         raise IndexMismatch(
             f"Index at {paths.root.parent} has format version {manifest.format_version} "
             f"({path}); this version of 先例 reads version {FORMAT_VERSION}. "
-            + rebuild_hint(paths.root.parent)
+            + rebuild_hint(paths.root.parent, fresh=False)
         )
     if sealed is not None and sealed != manifest_digest(manifest):
         raise IndexCorrupt(

@@ -106,8 +106,9 @@ def test_a_rebuild_after_a_format_change_reuses_the_vectors(tmp_path: Path) -> N
     manifest["format_version"] = store.FORMAT_VERSION - 1
     manifest.pop("manifest_sha256")  # as an older build wrote it
     live.file(store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(store.IndexMismatch, match="format version"):
+    with pytest.raises(store.IndexMismatch, match="format version") as refused:
         Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
+    assert "--fresh" not in str(refused.value)  # --fresh would embed everything again
     again = build_index([BUNDLED_CORPUS], tmp_path / "idx", embedder=FakeEmbedder())
     assert again.embedded == 0 and again.reused == first.reused + first.embedded
     assert Searcher.load(tmp_path / "idx", embedder=FakeEmbedder()).search("停车", k=1)
