@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from index.reply import Reply
 
-BIGRAM_MARK = "bi:"  # jieba tokens never hold ":" (punctuation is dropped), so no collision
+BIGRAM_MARK = "bi:"  # no segmenter token starts with it (punctuation is dropped from words)
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 
 

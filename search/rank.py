@@ -158,12 +158,13 @@ class Ranker:
         terms = [*query.terms, *query.doc_numbers, *query.titles]
         found = [self._keyword(terms, allowed, depth, share) for allowed, share in sides]
         rankings = [Ranking(_merged(found, depth), settings.keyword_weight)]
-        for weight, record_terms in (
+        # The record index holds words and bigrams; each is queried as a ranking of its own.
+        for weight, tokens in (
             (settings.record_keyword_weight, terms),
             (settings.bigram_weight, list(query.bigrams)),
         ):
-            if weight > 0 and record_terms:
-                _, rec = self.index.record_keyword.search(record_terms, depth, records)
+            if weight > 0 and tokens:
+                _, rec = self.index.record_keyword.search(tokens, depth, records)
                 rankings.append(Ranking(rec.tolist(), weight, True))
         exact = self._citing(query, passages)
         if exact:
