@@ -146,13 +146,23 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_alone:
             probs = oof_probs(items, dense=dense, scale=1.0, c=c, cheap=False)
             variants.append((f"c  ctx alone C={c:g}", probs))
+    print_table(items, variants, stage_models, f"out-of-fold, {len(items)} items")
+    return 0
+
+
+def print_table(
+    items: Sequence[TrainItem],
+    variants: Sequence[tuple[str, Probs]],
+    stage_models: Sequence[LinearModel],
+    what: str,
+) -> None:
+    """Each variant's message P/R/F1 at the F0.5 and at the F1 threshold, per split."""
     head = "  ".join(f"{k:<17}" for k in ["all", *DEVELOPMENT_SPLITS])
-    print(f"message P/R/F1 out-of-fold, {len(items)} items; columns: {head}")
+    print(f"message P/R/F1 {what}; columns: {head}")
     for beta in (0.5, 1.0):
         for name, probs in variants:
             chosen, counts = evaluate(items, probs, stage_models, beta)
             print_rows(name, chosen, counts, beta)
-    return 0
 
 
 if __name__ == "__main__":

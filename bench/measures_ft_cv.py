@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.measures_ctx_cv import Probs, evaluate, print_rows
+from bench.measures_ctx_cv import Probs, print_table
 from bench.measures_cv import _folds, out_of_fold
 from bench.measures_train import (
     CLAUSE_CLASSES,
@@ -312,12 +312,7 @@ def compare(items: Sequence[TrainItem], ft: np.ndarray, folds: int) -> None:
         ("c  avg", per_item(items, (base + ft) / 2)),
         ("c  lr", per_item(items, stack_lr(items, base, ft, folds))),
     ]
-    cols = "  ".join(f"{k:<17}" for k in ["all", *DEVELOPMENT_SPLITS])
-    print(f"message P/R/F1 out-of-fold ({folds} folds), {len(items)} items; columns: {cols}")
-    for beta in (0.5, 1.0):
-        for name, probs in variants:
-            chosen, counts = evaluate(items, probs, stage_models, beta)
-            print_rows(name, chosen, counts, beta)
+    print_table(items, variants, stage_models, f"out-of-fold ({folds} folds), {len(items)} items")
 
 
 def main(argv: list[str] | None = None) -> int:
