@@ -152,19 +152,24 @@ def test_scores_are_on_one_scale_in_every_mode(searcher: Searcher, mode: str) ->
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
-def test_an_acknowledgment_does_not_outrank_a_real_answer(tmp_path: Path) -> None:
+def _board(tmp_path: Path, rows: str) -> Searcher:
+    """A searcher over a message board of ``rows`` (CSV lines: id, title, message, reply, date)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "board.csv").write_text(
-        "留言编号,留言主题,留言详情,答复意见,答复时间\n"
+    header = "留言编号,留言主题,留言详情,答复意见,答复时间\n"
+    (corpus / "board.csv").write_text(header + rows, encoding="utf-8")
+    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
+    return Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
+
+
+def test_an_acknowledgment_does_not_outrank_a_real_answer(tmp_path: Path) -> None:
+    searcher = _board(
+        tmp_path,
         "1,幸福路路灯不亮,幸福路的路灯坏了三个月，晚上很黑。,网友：您好！留言已收悉。,2020/1/2\n"
         "2,幸福路路灯坏了,幸福路一段路灯不亮，请修理。,"
         "网友：您好！经区城管局核实，幸福路12盏路灯线路老化，已于1月5日更换线路并恢复照明，"
         "下一步将加强巡查。,2020/1/9\n",
-        encoding="utf-8",
     )
-    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    searcher = Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
     hits = searcher.search("幸福路路灯不亮", k=2)
     assert [h.doc_id for h in hits] == ["2", "1"]
     flat = searcher.with_settings(replace(searcher.settings, thin_answer_factor=1.0))
@@ -175,18 +180,13 @@ def test_an_acknowledgment_does_not_outrank_a_real_answer(tmp_path: Path) -> Non
 def test_characters_find_a_record_whose_words_jieba_cut_differently(tmp_path: Path) -> None:
     # 单车乱停 is cut to 单车; the message's 电动车乱停乱放 to 电动车 / 乱放: no shared word,
     # but the bigrams 车乱 and 乱停 are in both.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "board.csv").write_text(
-        "留言编号,留言主题,留言详情,答复意见,答复时间\n"
+    searcher = _board(
+        tmp_path,
         "1,小区门口乱停放,小区门口电动车乱停乱放，堵住了消防通道。,"
         "网友：您好！经物业核实，已在门口划定停放区，并安排专人每日巡查。,2020/1/9\n"
         "2,幸福路路灯坏了,幸福路一段路灯不亮，请修理。,"
         "网友：您好！经区城管局核实，已于1月5日更换线路并恢复照明。,2020/1/9\n",
-        encoding="utf-8",
     )
-    build_index([corpus], tmp_path / "idx", embedder=FakeEmbedder())
-    searcher = Searcher.load(tmp_path / "idx", embedder=FakeEmbedder())
     assert [h.doc_id for h in searcher.search("单车乱停", k=2, mode="keyword")] == ["1"]
     words_only = searcher.with_settings(replace(searcher.settings, bigram_weight=0.0))
     assert words_only.search("单车乱停", k=2, mode="keyword") == []
