@@ -9,6 +9,12 @@ data/fj4/index``), and against the plain baseline of ``bench/baseline.py``:
 - ``pasted``: 41 unanswered 附件3 messages pasted whole (seeded; the first 30 are those of
   ``bench.judge``, whose grades are reused).
 
+Both were used to choose the defaults. A **held-out** pair of sets, never used for tuning,
+says whether the gains carry to queries the defaults were not chosen on:
+``bench/data/staff_queries_heldout.jsonl`` (written later, by other writers, in the same three
+styles) and the next 40 messages of the same seeded 附件3 draw. Their rows are reported apart
+("held-out question", "held-out pasted", …).
+
     python -m bench.quality pool    # run every variant; write the ungraded pairs to grade
     (grade data/quality/todo/*.jsonl blind into data/quality/grades/*.jsonl: qid, doc_id, grade)
     python -m bench.quality merge   # fold the new grades into bench/data/judgments_quality.jsonl
@@ -45,6 +51,7 @@ from search import Searcher, SearchSettings
 logger = logging.getLogger(__name__)
 
 STAFF = DATA_DIR / "staff_queries.jsonl"
+STAFF_HELD_OUT = DATA_DIR / "staff_queries_heldout.jsonl"
 QUALITY = DATA_DIR / "judgments_quality.jsonl"
 WORK = WORK_DIR.parent / "quality"
 INDEX = WORK_DIR.parent / "fj4" / "index"
@@ -53,6 +60,8 @@ INDEX = WORK_DIR.parent / "fj4" / "index"
 # messages → their replies; these are staff questions and 附件3 messages).
 TUNED_INDEX = WORK_DIR.parent / "fj4-tuned" / "index"
 N_PASTED = 41
+N_PASTED_HELD_OUT = 40
+DEV, HELD_OUT = "dev", "held-out"
 K = 10
 DEFAULT = SearchSettings()
 
@@ -67,19 +76,39 @@ class Query:
     style: str
     text: str
     need: str = ""
+    split: str = DEV  # DEV (defaults were chosen on it) or HELD_OUT (never tuned on)
 
 
-def staff_queries(path: Path = STAFF) -> list[Query]:
+def staff_queries(path: Path = STAFF, split: str = DEV) -> list[Query]:
     """The hand-written staff queries."""
     return [
-        Query(str(r["qid"]), str(r["style"]), str(r["query"]), str(r.get("need", "")))
+        Query(str(r["qid"]), str(r["style"]), str(r["query"]), str(r.get("need", "")), split)
         for r in read_jsonl(path)
     ]
 
 
-def pasted_queries(n: int = N_PASTED) -> list[Query]:
-    """Unanswered 附件3 messages, whole, as staff would paste them."""
-    return [Query(m["id"], "pasted", m["message"]) for m in sample_unanswered(TIPDM3, n)]
+def pasted_queries(n: int = N_PASTED, skip: int = 0, split: str = DEV) -> list[Query]:
+    """Unanswered 附件3 messages, whole, as staff would paste them: the seeded draw's
+    messages ``skip`` to ``skip + n`` (the draw is prefix-stable, so a longer draw keeps
+    the earlier messages and their grades)."""
+    drawn = sample_unanswered(TIPDM3, skip + n)[skip:]
+    return [Query(m["id"], "pasted", m["message"], split=split) for m in drawn]
+
+
+def all_queries() -> list[Query]:
+    """The dev sets, then the held-out sets (the staff file only where it has been written)."""
+    held_out = staff_queries(STAFF_HELD_OUT, HELD_OUT) if STAFF_HELD_OUT.is_file() else []
+    return [
+        *staff_queries(),
+        *pasted_queries(),
+        *held_out,
+        *pasted_queries(N_PASTED_HELD_OUT, skip=N_PASTED, split=HELD_OUT),
+    ]
+
+
+def group(style: str, split: str = DEV) -> str:
+    """The table row a query's figures go to: its style, prefixed by its split if held out."""
+    return style if split == DEV else f"{split} {style}"
 
 
 # Ablations switch one change of the default off at a time.
@@ -125,7 +154,8 @@ def run_all(queries: Sequence[Query], runs: dict[str, Run]) -> list[dict[str, ob
     rows = []
     for q in queries:
         for name, run in runs.items():
-            rows.append({"qid": q.qid, "style": q.style, "variant": name, "doc_ids": run(q.text)})
+            rows.append({"qid": q.qid, "style": q.style, "split": q.split, "variant": name,
+                         "doc_ids": run(q.text)})  # fmt: skip
     return rows
 
 
@@ -150,10 +180,11 @@ def score(
     for row in runs:
         ranked = [str(d) for d in row["doc_ids"]]  # type: ignore[attr-defined]
         mine = by_query.get(str(row["qid"]), {})
-        for style in (str(row["style"]), "all-staff" if row["style"] != "pasted" else ""):
-            if not style:
+        style, split = str(row["style"]), str(row.get("split", DEV))
+        for name_ in (style, "all-staff" if style != "pasted" else ""):
+            if not name_:
                 continue
-            cell = table.setdefault(style, {}).setdefault(str(row["variant"]), {})
+            cell = table.setdefault(group(name_, split), {}).setdefault(str(row["variant"]), {})
             for name, metric in METRICS.items():
                 cell.setdefault(name, []).append(metric(ranked, mine, K))
     return {
@@ -308,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if not (table_present(TIPDM4) and table_present(TIPDM3)):
         return 2
-    queries = [*staff_queries(), *pasted_queries()]
+    queries = all_queries()
     if args.step == "merge":
         print(f"added {merge(WORK / 'grades', queries)} grades to {QUALITY}")
         return 0
@@ -317,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     records = dict(read_fujian4(TIPDM4))
     searcher = Searcher.load(args.index)  # with the model that built it (default or tuned)
     if args.step == "tune":
-        result = tune_fusion(searcher, queries, load_grades())
+        dev = [q for q in queries if q.split == DEV]  # the held-out sets are never tuned on
+        result = tune_fusion(searcher, dev, load_grades())
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     default = load_embedder(None)  # the baseline always uses the default model

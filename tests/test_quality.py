@@ -8,7 +8,7 @@ import pytest
 
 from bench.baseline import Baseline
 from bench.graded import judged_at, mrr_at, ndcg_at, recall_at
-from bench.quality import Query, score, todo, variants
+from bench.quality import HELD_OUT, Query, score, todo, variants
 from search import Searcher
 from tests.fakes import FakeEmbedder
 
@@ -37,6 +37,22 @@ def test_score_groups_by_style_and_staff_queries_together() -> None:
     assert table["question"]["hybrid"]["ndcg@10"] == 1.0
     assert table["question"]["baseline-hybrid"]["mrr@10"] == 0.5
     assert table["pasted"]["hybrid"]["queries"] == 1
+
+
+def test_held_out_queries_are_scored_apart_from_the_dev_sets() -> None:
+    runs = [
+        {"qid": "q1", "style": "question", "variant": "hybrid", "doc_ids": ["a"]},
+        {"qid": "fq1", "style": "question", "split": HELD_OUT, "variant": "hybrid",
+         "doc_ids": ["b"]},
+        {"qid": "7", "style": "pasted", "split": HELD_OUT, "variant": "hybrid", "doc_ids": ["c"]},
+    ]  # fmt: skip
+    table = score(runs, {("q1", "a"): 2, ("fq1", "b"): 0, ("7", "c"): 2})
+    assert set(table) == {
+        "question", "all-staff", "held-out question", "held-out all-staff", "held-out pasted"
+    }  # fmt: skip
+    assert table["question"]["hybrid"]["ndcg@10"] == 1.0
+    assert table["held-out question"]["hybrid"]["ndcg@10"] == 0.0
+    assert table["held-out pasted"]["hybrid"]["queries"] == 1
 
 
 def test_todo_lists_only_ungraded_pairs_of_each_query() -> None:
