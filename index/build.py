@@ -38,6 +38,7 @@ from index.record_terms import record_tokens
 from index.reply import Chunk, Skipped
 from index.reuse import Previous, code_fingerprint, load_previous, reuse_data, text_key
 from index.segment import Segmenter, harvest_terms
+from index.upgrade import outdated_index
 from index.versions import package_versions
 
 __all__ = [
@@ -148,10 +149,21 @@ def ensure_index(
 ) -> BuildReport | None:
     """Build ``index_dir`` from ``corpus`` when it holds no index; ``None`` when it does.
 
-    What ``ui.py`` runs on first start: the same build as ``python -m index build``.
+    What ``ui.py`` runs on first start: the same build as ``python -m index build``. An index
+    of an older format is rebuilt too (reusing its vectors) when ``corpus`` still holds every
+    file it was built from (:func:`index.upgrade.outdated_index`), with the model that built
+    it unless ``model`` names another; otherwise opening it later says how to rebuild it.
     """
     if store.has_index(index_dir):
-        return None
+        outdated = outdated_index(index_dir, corpus)
+        if outdated is None:
+            return None
+        logger.warning(
+            "the index at %s is in format %d, written by an older version of 先例: rebuilding "
+            "it from %s (its vectors are reused)",
+            index_dir, outdated.format_version, ", ".join(map(str, corpus)),
+        )  # fmt: skip
+        model = model or outdated.model_spec
     missing = [str(p) for p in corpus if not p.exists()]
     if missing:
         raise FileNotFoundError(

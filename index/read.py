@@ -43,6 +43,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "ReadError",
     "TableError",
+    "corpus_names",
     "decode_bytes",
     "parse_column_map",
     "read_corpus",
@@ -269,6 +270,14 @@ def read_corpus(
         check_column_map(column_map)
     files = [pair for path in paths for pair in _corpus_files(Path(path))]
     return _read_all(files, column_map, progress)
+
+
+def corpus_names(paths: Sequence[Path]) -> set[str]:
+    """The ``source.path`` names a build of ``paths`` would give its files (nothing is read).
+
+    Raises FileNotFoundError for a missing path, as :func:`read_corpus` does.
+    """
+    return {_relative_name(f, root) for path in paths for f, root in _corpus_files(Path(path))}
 
 
 def _read_all(
