@@ -164,13 +164,14 @@ def ensure_index(
             index_dir, outdated.format_version, ", ".join(map(str, corpus)),
         )  # fmt: skip
         model = model or outdated.model_spec
-    missing = [str(p) for p in corpus if not p.exists()]
-    if missing:
-        raise FileNotFoundError(
-            f"No index at {index_dir}, and the corpus {', '.join(missing)} does not exist. "
-            "Pass --corpus PATH or --index DIR."
-        )
-    logger.info("no index at %s: building it from %s", index_dir, ", ".join(map(str, corpus)))
+    else:
+        missing = [str(p) for p in corpus if not p.exists()]
+        if missing:
+            raise FileNotFoundError(
+                f"No index at {index_dir}, and the corpus {', '.join(missing)} does not exist. "
+                "Pass --corpus PATH or --index DIR."
+            )
+        logger.info("no index at %s: building it from %s", index_dir, ", ".join(map(str, corpus)))
     options = BuildOptions(model_spec=str(model) if model else DEFAULT_MODEL)
     return build_index(
         list(corpus), index_dir, embedder=load_embedder(model), options=options, progress=progress
