@@ -13,7 +13,10 @@ Both were used to choose the defaults. A **held-out** pair of sets, never used f
 says whether the gains carry to queries the defaults were not chosen on:
 ``bench/data/staff_queries_heldout.jsonl`` (written later, by other writers, in the same three
 styles) and the next 40 messages of the same seeded 附件3 draw. Their rows are reported apart
-("held-out question", "held-out pasted", …).
+("held-out question", "held-out pasted", …). The held-out sets were then read to choose
+one change (query-term frequency for pasted messages), so a third pair, the **confirmation**
+sets (``bench/data/staff_queries_confirm.jsonl``, by two more writers, and the 40 messages
+after those), was written before that change was scored on it; rows "confirm …".
 
     python -m bench.quality pool    # run every variant; write the ungraded pairs to grade
     (grade data/quality/todo/*.jsonl blind into data/quality/grades/*.jsonl: qid, doc_id, grade)
@@ -52,6 +55,7 @@ logger = logging.getLogger(__name__)
 
 STAFF = DATA_DIR / "staff_queries.jsonl"
 STAFF_HELD_OUT = DATA_DIR / "staff_queries_heldout.jsonl"
+STAFF_CONFIRM = DATA_DIR / "staff_queries_confirm.jsonl"
 QUALITY = DATA_DIR / "judgments_quality.jsonl"
 WORK = WORK_DIR.parent / "quality"
 INDEX = WORK_DIR.parent / "fj4" / "index"
@@ -61,7 +65,8 @@ INDEX = WORK_DIR.parent / "fj4" / "index"
 TUNED_INDEX = WORK_DIR.parent / "fj4-tuned" / "index"
 N_PASTED = 41
 N_PASTED_HELD_OUT = 40
-DEV, HELD_OUT = "dev", "held-out"
+N_PASTED_CONFIRM = 40
+DEV, HELD_OUT, CONFIRM = "dev", "held-out", "confirm"
 K = 10
 DEFAULT = SearchSettings()
 
@@ -76,7 +81,7 @@ class Query:
     style: str
     text: str
     need: str = ""
-    split: str = DEV  # DEV (defaults were chosen on it) or HELD_OUT (never tuned on)
+    split: str = DEV  # DEV (defaults chosen on it), HELD_OUT or CONFIRM (see the module doc)
 
 
 def staff_queries(path: Path = STAFF, split: str = DEV) -> list[Query]:
@@ -96,13 +101,14 @@ def pasted_queries(n: int = N_PASTED, skip: int = 0, split: str = DEV) -> list[Q
 
 
 def all_queries() -> list[Query]:
-    """The dev sets, then the held-out sets (the staff file only where it has been written)."""
-    held_out = staff_queries(STAFF_HELD_OUT, HELD_OUT) if STAFF_HELD_OUT.is_file() else []
+    """The dev sets, then the held-out and the confirmation sets."""
     return [
         *staff_queries(),
         *pasted_queries(),
-        *held_out,
+        *staff_queries(STAFF_HELD_OUT, HELD_OUT),
         *pasted_queries(N_PASTED_HELD_OUT, skip=N_PASTED, split=HELD_OUT),
+        *staff_queries(STAFF_CONFIRM, CONFIRM),
+        *pasted_queries(N_PASTED_CONFIRM, skip=N_PASTED + N_PASTED_HELD_OUT, split=CONFIRM),
     ]
 
 
@@ -125,6 +131,7 @@ ABLATIONS: dict[str, SearchSettings] = {
     ),
     "hybrid-no-long-answer-damping": replace(DEFAULT, long_answer_factor=1.0),
     "hybrid-no-feedback": replace(DEFAULT, feedback_records=0),
+    "hybrid-no-pasted-term-frequency": replace(DEFAULT, pasted_term_frequency=False),
 }
 
 
@@ -139,6 +146,9 @@ def variants(
         out[f"baseline-{mode}"] = lambda q, m=mode: baseline.search(q, k=K, mode=m)
     for name, settings in ABLATIONS.items():
         out[name] = _searcher_run(searcher.with_settings(settings), "hybrid")
+    # The one change made for the keyword mode's sake, switched off in that mode too.
+    plain = searcher.with_settings(ABLATIONS["hybrid-no-pasted-term-frequency"])
+    out["keyword-no-pasted-term-frequency"] = _searcher_run(plain, "keyword")
     if tuned is not None:
         for mode in ("dense", "hybrid"):
             out[f"{mode}-tuned"] = _searcher_run(tuned, mode)

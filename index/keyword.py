@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,6 +42,20 @@ class Bm25Keyword:
     def __len__(self) -> int:
         return int(self.retriever.scores["num_docs"])
 
+    def _scores(self, counts: Counter[str]) -> np.ndarray:
+        """BM25 of every passage, a term counting as often as the query repeats it.
+
+        bm25s adds a repeated token once per occurrence; grouping the terms by their count
+        gives the same sums with one pass per distinct count, however long the query.
+        """
+        by_count: dict[int, list[str]] = {}
+        for term, count in counts.items():
+            by_count.setdefault(count, []).append(term)
+        total = np.zeros(len(self), dtype=np.float32)
+        for count, terms in by_count.items():
+            total += count * self.retriever.get_scores(terms)
+        return total
+
     def document_frequency(self, term: str) -> int:
         """How many passages contain ``term``."""
         return self._df.get(term, 0)
@@ -64,11 +79,11 @@ class Bm25Keyword:
         Passages outside ``allowed`` get score 0 before the top ``k`` is cut, so a filter
         never returns fewer hits than exist.
         """
-        known = [t for t in tokens if t in self.retriever.vocab_dict]
+        known = Counter(t for t in tokens if t in self.retriever.vocab_dict)
         total = len(self)
         if not known or k <= 0 or total == 0:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-        scores = self.retriever.get_scores(known)
+        scores = self._scores(known)
         if allowed is not None:
             mask = np.zeros(total, dtype=bool)
             mask[allowed] = True

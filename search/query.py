@@ -55,16 +55,18 @@ def prepare_query(
         raise QueryError("empty_query")
     intent = read_intent(text)
     topic = intent.topic if settings.strip_framing else text
+    pasted = settings.is_pasted(len(text))
+    counts = settings.pasted_term_frequency and pasted
     return PreparedQuery(
         text=text,
-        terms=tuple(key_terms(tokenize(topic), idf, settings.max_terms)),
+        terms=tuple(key_terms(tokenize(topic), idf, settings.max_terms, keep_counts=counts)),
         dense_texts=tuple(
             dense_pieces(topic, settings.dense_piece_chars, settings.max_dense_pieces)
         ),
         doc_numbers=tuple(find_doc_numbers(text)),
         titles=tuple(dict.fromkeys(m["title"].strip() for m in BOOK_TITLE_RE.finditer(text))),
         topic=topic,
-        bigrams=() if settings.is_pasted(len(text)) else _bigrams(topic, settings.max_terms),
+        bigrams=() if pasted else _bigrams(topic, settings.max_terms),
         wants_measures=intent.wants_measures,
     )
 
@@ -87,13 +89,19 @@ def clean_query(raw: str) -> str:
     return text
 
 
-def key_terms(tokens: list[str], idf: Callable[[str], float], max_terms: int) -> list[str]:
-    """All distinct tokens of a short query; the ``max_terms`` most distinctive of a long one."""
+def key_terms(
+    tokens: list[str], idf: Callable[[str], float], max_terms: int, *, keep_counts: bool = False
+) -> list[str]:
+    """All distinct tokens of a short query; the ``max_terms`` most distinctive of a long one.
+
+    With ``keep_counts`` each kept term is repeated as often as it occurs, so BM25 weighs it
+    by its frequency in the query.
+    """
     counts = Counter(tokens)
-    if len(counts) <= max_terms:
-        return list(counts)
-    ranked = sorted(counts, key=lambda t: -counts[t] * idf(t))
-    return ranked[:max_terms]
+    kept = list(counts)
+    if len(counts) > max_terms:
+        kept = sorted(counts, key=lambda t: -counts[t] * idf(t))[:max_terms]
+    return [t for t in kept for _ in range(counts[t])] if keep_counts else kept
 
 
 def dense_pieces(text: str, piece_chars: int, max_pieces: int) -> list[str]:

@@ -62,6 +62,7 @@ QUERIES = [
     "噪音",
     "学校 学位",
     "《条例》",
+    "噪音 噪音 噪音 学校",  # a pasted message's terms come as often as they occur in it
 ]
 
 
