@@ -9,8 +9,8 @@ data/fj4/index``), and against the plain baseline of ``bench/baseline.py``:
 - ``pasted``: 41 unanswered 附件3 messages pasted whole (seeded; the first 30 are those of
   ``bench.judge``, whose grades are reused).
 
-Both were used to choose the defaults. A **held-out** pair of sets, never used for tuning,
-says whether the gains carry to queries the defaults were not chosen on:
+Both were used to choose the defaults. A **held-out** pair of sets, made later, says whether
+the gains carry to queries the defaults were not chosen on:
 ``bench/data/staff_queries_heldout.jsonl`` (written later, by other writers, in the same three
 styles) and the next 40 messages of the same seeded 附件3 draw. Their rows are reported apart
 ("held-out question", "held-out pasted", …). The held-out sets were then read to choose
@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     records = dict(read_fujian4(TIPDM4))
     searcher = Searcher.load(args.index)  # with the model that built it (default or tuned)
     if args.step == "tune":
-        dev = [q for q in queries if q.split == DEV]  # the held-out sets are never tuned on
+        dev = [q for q in queries if q.split == DEV]  # held-out and confirmation sets: never
         result = tune_fusion(searcher, dev, load_grades())
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
