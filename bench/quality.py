@@ -34,6 +34,7 @@ variant found it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import random
@@ -101,15 +102,15 @@ def pasted_queries(n: int = N_PASTED, skip: int = 0, split: str = DEV) -> list[Q
 
 
 def all_queries() -> list[Query]:
-    """The dev sets, then the held-out and the confirmation sets."""
-    return [
-        *staff_queries(),
-        *pasted_queries(),
-        *staff_queries(STAFF_HELD_OUT, HELD_OUT),
-        *pasted_queries(N_PASTED_HELD_OUT, skip=N_PASTED, split=HELD_OUT),
-        *staff_queries(STAFF_CONFIRM, CONFIRM),
-        *pasted_queries(N_PASTED_CONFIRM, skip=N_PASTED + N_PASTED_HELD_OUT, split=CONFIRM),
-    ]
+    """The dev sets, then the held-out and the confirmation sets (附件3 is read once)."""
+    sizes = {DEV: N_PASTED, HELD_OUT: N_PASTED_HELD_OUT, CONFIRM: N_PASTED_CONFIRM}
+    drawn = iter(pasted_queries(sum(sizes.values())))
+    staff = {DEV: STAFF, HELD_OUT: STAFF_HELD_OUT, CONFIRM: STAFF_CONFIRM}
+    out: list[Query] = []
+    for split, size in sizes.items():
+        out += staff_queries(staff[split], split)
+        out += [replace(q, split=split) for q in itertools.islice(drawn, size)]
+    return out
 
 
 def group(style: str, split: str = DEV) -> str:
