@@ -1,22 +1,10 @@
 """Search quality on what staff ask: graded judgments, every variant side by side.
 
-Two query sets, run against the whole 附件4 as a bureau would index it (title, message and
-reply: ``python -m index build --corpus ../shared/corpus/tipdm2020/附件4.xlsx --index
-data/fj4/index``), and against the plain baseline of ``bench/baseline.py``:
-
-- ``staff``: ``bench/data/staff_queries.jsonl``, written by hand before any ranking was seen,
-  in three styles (keyword strings, natural-language questions, measure-seeking questions);
-- ``pasted``: 41 unanswered 附件3 messages pasted whole (seeded; the first 30 are those of
-  ``bench.judge``, whose grades are reused).
-
-Both were used to choose the defaults. A **held-out** pair of sets, made later, says whether
-the gains carry to queries the defaults were not chosen on:
-``bench/data/staff_queries_heldout.jsonl`` (written later, by other writers, in the same three
-styles) and the next 40 messages of the same seeded 附件3 draw. Their rows are reported apart
-("held-out question", "held-out pasted", …). The held-out sets were then read to choose
-one change (query-term frequency for pasted messages), so a third pair, the **confirmation**
-sets (``bench/data/staff_queries_confirm.jsonl``, by two more writers, and the 40 messages
-after those), was written before that change was scored on it; rows "confirm …".
+The query sets (:mod:`bench.quality_sets`: dev, held-out, confirmation, rephrased) run
+against the whole 附件4 as a bureau would index it (title, message and reply: ``python -m
+index build --corpus ../shared/corpus/tipdm2020/附件4.xlsx --index data/fj4/index``), and
+against the plain baseline of ``bench/baseline.py``. Each set's rows are reported apart
+("question", "held-out question", "rephrased question", …).
 
     python -m bench.quality pool    # run every variant; write the ungraded pairs to grade
     (grade data/quality/todo/*.jsonl blind into data/quality/grades/*.jsonl: qid, doc_id, grade)
@@ -34,29 +22,26 @@ variant found it.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import logging
 import random
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from bench.baseline import Baseline, read_fujian4
 from bench.devset import DATA_DIR, TIPDM4, WORK_DIR, read_jsonl, table_present, write_jsonl
 from bench.eval_modes import paired_ci
 from bench.graded import METRICS
-from bench.judge import JUDGMENTS, TIPDM3, sample_unanswered
+from bench.judge import JUDGMENTS, TIPDM3
+from bench.quality_sets import DEV, Query, all_queries, group
 from bench.tuning import tune
 from index.embed import load_embedder
 from search import Searcher, SearchSettings
 
 logger = logging.getLogger(__name__)
 
-STAFF = DATA_DIR / "staff_queries.jsonl"
-STAFF_HELD_OUT = DATA_DIR / "staff_queries_heldout.jsonl"
-STAFF_CONFIRM = DATA_DIR / "staff_queries_confirm.jsonl"
 QUALITY = DATA_DIR / "judgments_quality.jsonl"
 WORK = WORK_DIR.parent / "quality"
 INDEX = WORK_DIR.parent / "fj4" / "index"
@@ -64,58 +49,10 @@ INDEX = WORK_DIR.parent / "fj4" / "index"
 # would deploy it. No query here was a training pair (those are 附件4's own titles and
 # messages → their replies; these are staff questions and 附件3 messages).
 TUNED_INDEX = WORK_DIR.parent / "fj4-tuned" / "index"
-N_PASTED = 41
-N_PASTED_HELD_OUT = 40
-N_PASTED_CONFIRM = 40
-DEV, HELD_OUT, CONFIRM = "dev", "held-out", "confirm"
 K = 10
 DEFAULT = SearchSettings()
 
 Run = Callable[[str], list[str]]
-
-
-@dataclass(frozen=True)
-class Query:
-    """One query of a set, with its style (keyword / question / measure / pasted)."""
-
-    qid: str
-    style: str
-    text: str
-    need: str = ""
-    split: str = DEV  # DEV (defaults chosen on it), HELD_OUT or CONFIRM (see the module doc)
-
-
-def staff_queries(path: Path = STAFF, split: str = DEV) -> list[Query]:
-    """The hand-written staff queries."""
-    return [
-        Query(str(r["qid"]), str(r["style"]), str(r["query"]), str(r.get("need", "")), split)
-        for r in read_jsonl(path)
-    ]
-
-
-def pasted_queries(n: int = N_PASTED, skip: int = 0, split: str = DEV) -> list[Query]:
-    """Unanswered 附件3 messages, whole, as staff would paste them: the seeded draw's
-    messages ``skip`` to ``skip + n`` (the draw is prefix-stable, so a longer draw keeps
-    the earlier messages and their grades)."""
-    drawn = sample_unanswered(TIPDM3, skip + n)[skip:]
-    return [Query(m["id"], "pasted", m["message"], split=split) for m in drawn]
-
-
-def all_queries() -> list[Query]:
-    """The dev sets, then the held-out and the confirmation sets (附件3 is read once)."""
-    sizes = {DEV: N_PASTED, HELD_OUT: N_PASTED_HELD_OUT, CONFIRM: N_PASTED_CONFIRM}
-    drawn = iter(pasted_queries(sum(sizes.values())))
-    staff = {DEV: STAFF, HELD_OUT: STAFF_HELD_OUT, CONFIRM: STAFF_CONFIRM}
-    out: list[Query] = []
-    for split, size in sizes.items():
-        out += staff_queries(staff[split], split)
-        out += [replace(q, split=split) for q in itertools.islice(drawn, size)]
-    return out
-
-
-def group(style: str, split: str = DEV) -> str:
-    """The table row a query's figures go to: its style, prefixed by its split if held out."""
-    return style if split == DEV else f"{split} {style}"
 
 
 # Ablations switch one change of the default off at a time.
@@ -166,7 +103,7 @@ def run_all(queries: Sequence[Query], runs: dict[str, Run]) -> list[dict[str, ob
     for q in queries:
         for name, run in runs.items():
             rows.append({"qid": q.qid, "style": q.style, "split": q.split, "variant": name,
-                         "doc_ids": run(q.text)})  # fmt: skip
+                         "judged_as": q.grades_qid, "doc_ids": run(q.text)})  # fmt: skip
     return rows
 
 
@@ -190,7 +127,7 @@ def score(
     table: dict[str, dict[str, dict[str, list[float]]]] = {}
     for row in runs:
         ranked = [str(d) for d in row["doc_ids"]]  # type: ignore[attr-defined]
-        mine = by_query.get(str(row["qid"]), {})
+        mine = by_query.get(str(row.get("judged_as") or row["qid"]), {})
         style, split = str(row["style"]), str(row.get("split", DEV))
         for name_ in (style, "all-staff" if style != "pasted" else ""):
             if not name_:
@@ -243,14 +180,22 @@ def todo(
     grades: dict[tuple[str, str], int],
     records: dict[str, str],
 ) -> list[dict[str, object]]:
-    """Per query, the pooled records nobody has graded, shuffled, with what a grader reads."""
+    """Per query, the pooled records nobody has graded, shuffled, with what a grader reads.
+
+    A rephrasing's records are pooled with those of the query it rephrases and graded as it.
+    """
     rng = random.Random(0)
+    graded_as = {q.qid: q.grades_qid for q in queries}
+    pooled: dict[str, set[str]] = {}
+    for r in runs:
+        if str(r["qid"]) in graded_as:
+            docs = pooled.setdefault(graded_as[str(r["qid"])], set())
+            docs.update(str(d) for d in r["doc_ids"])  # type: ignore[attr-defined]
     out = []
     for q in queries:
-        pooled = {str(d) for r in runs if r["qid"] == q.qid for d in r["doc_ids"]}  # type: ignore[attr-defined]
-        fresh = sorted(d for d in pooled if (q.qid, d) not in grades)
+        fresh = sorted(d for d in pooled.get(q.qid, ()) if (q.qid, d) not in grades)
         rng.shuffle(fresh)
-        if fresh:
+        if fresh and not q.judged_as:
             candidates = [{"doc_id": d, "record": records.get(d, "")[:900]} for d in fresh]
             out.append({"qid": q.qid, "query": q.text, "need": q.need, "candidates": candidates})
     return out

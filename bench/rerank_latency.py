@@ -20,7 +20,8 @@ from pathlib import Path
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from bench.quality import INDEX, staff_queries
+from bench.quality import INDEX
+from bench.quality_sets import staff_queries
 from index.embed import default_model_dir
 from search import Searcher
 

@@ -8,7 +8,8 @@ import pytest
 
 from bench.baseline import Baseline
 from bench.graded import judged_at, mrr_at, ndcg_at, recall_at
-from bench.quality import HELD_OUT, Query, score, todo, variants
+from bench.quality import score, todo, variants
+from bench.quality_sets import HELD_OUT, REPHRASED, Query, rephrased_queries
 from search import Searcher
 from tests.fakes import FakeEmbedder
 
@@ -79,3 +80,27 @@ def test_variants_add_the_tuned_index_modes_only_when_given(fake_index: Path) ->
     query = "中小企业 园区"
     assert with_tuned["hybrid-tuned"](query) == plain["hybrid"](query)
     assert with_tuned["dense-tuned"](query) == plain["dense"](query)
+
+
+def test_a_rephrasing_is_scored_and_pooled_as_the_query_it_rephrases(tmp_path: Path) -> None:
+    original = Query("q1", "question", "小区停车难以往怎么答复的？", "停车难", HELD_OUT)
+    lines = ['{"qid": "q1-r1", "of": "q1", "query": "帮我找一下小区停车难的答复口径"}']
+    (tmp_path / "r.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [again] = rephrased_queries([original], tmp_path / "r.jsonl")
+    assert (again.split, again.style, again.need, again.grades_qid) == (
+        REPHRASED, "question", "停车难", "q1"
+    )  # fmt: skip
+    runs = [
+        {"qid": "q1-r1", "style": "question", "split": REPHRASED, "variant": "hybrid",
+         "judged_as": "q1", "doc_ids": ["a", "b"]},
+    ]  # fmt: skip
+    assert score(runs, {("q1", "a"): 2})["rephrased question"]["hybrid"]["ndcg@10"] == 1.0
+    pending = todo([original, again], runs, {("q1", "a"): 2}, {"b": "记录"})
+    assert [(p["qid"], p["query"]) for p in pending] == [("q1", original.text)]
+    assert [c["doc_id"] for c in pending[0]["candidates"]] == ["b"]
+
+
+def test_a_rephrasing_of_an_unknown_query_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "r.jsonl").write_text('{"qid": "x-r1", "of": "x", "query": "路灯"}\n', "utf-8")
+    with pytest.raises(ValueError, match="x-r1 rephrases x"):
+        rephrased_queries([], tmp_path / "r.jsonl")
