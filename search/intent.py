@@ -52,7 +52,8 @@ _FRAMING = tuple(
 _WANTS_MEASURES = re.compile(
     rf"{_MEASURE}|承诺|采取|下一步|下步|怎么解决|如何解决|怎么推进|如何推进|怎么整改"
 )
-_EDGE = re.compile(r"^[，,、；;：:。\s的了]+|[，,、；;：:。\s]+$")
+# A 的 or 了 the cut left at the front goes, but not the 的 of 的士 (a taxi).
+_EDGE = re.compile(r"^(?:[，,、；;：:。\s了]|的(?!士))+|[，,、；;：:。\s]+$")
 _RUNS = re.compile(r"[，,、；;：:。\s]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -21,6 +21,9 @@ from search.intent import MAX_FRAMED_CHARS, read_intent
         ("山上的村子自来水管接不过去，以往怎么答复的", "山上的村子自来水管接不过去"),
         ("对占道经营，城管一般采取哪些措施", "对占道经营，城管"),
         ("小区停车位不够，下一步怎么安排的", "小区停车位不够"),
+        # the 的 of 的士 is the topic's, not a remnant of the framing
+        ("的士不打表乱加价，以往怎么处理的？", "的士不打表乱加价"),
+        ("以往的占道经营投诉怎么处理的", "占道经营投诉"),
     ],
 )
 def test_framing_is_cut_and_the_topic_kept(question: str, topic: str) -> None:
